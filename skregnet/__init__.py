@@ -1,0 +1,8 @@
+"""skregnet: scikit-learn compatible neural networks with first-class
+regularization (penalty, its strength alpha, how alpha changes while training)
+and weight initialization."""
+
+from skregnet._mlp import RegMLPClassifier, RegMLPRegressor
+from skregnet._version import __version__
+
+__all__ = ["RegMLPClassifier", "RegMLPRegressor", "__version__"]

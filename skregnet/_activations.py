@@ -1,0 +1,106 @@
+"""Activation functions, applied in place, with derivatives from their output.
+
+Each activation is a small object with two methods:
+
+- ``forward(Z)`` overwrites the pre-activations ``Z`` with ``f(Z)``;
+- ``backward(A, delta)`` multiplies ``delta`` in place by ``f'(z)``, computed
+  from the *output* ``A = f(z)`` (so the forward pass need not keep ``Z``).
+
+``ACTIVATIONS`` holds the hidden-layer choices (the keys are the allowed values
+of the ``activation`` parameter); ``OUTPUT_ACTIVATIONS`` the output layers,
+which are paired with a loss through its canonical link (see ``_losses.py``).
+"""
+
+import numpy as np
+from scipy.special import expit
+
+LEAKY_RELU_SLOPE = 0.01
+
+
+class Identity:
+    """f(z) = z."""
+
+    def forward(self, Z):
+        return Z
+
+    def backward(self, A, delta):
+        return delta
+
+
+class Logistic:
+    """f(z) = 1 / (1 + exp(-z)); f' = f (1 - f)."""
+
+    def forward(self, Z):
+        return expit(Z, out=Z)
+
+    def backward(self, A, delta):
+        delta *= A
+        delta *= 1.0 - A
+        return delta
+
+
+class Tanh:
+    """f(z) = tanh(z); f' = 1 - f**2."""
+
+    def forward(self, Z):
+        return np.tanh(Z, out=Z)
+
+    def backward(self, A, delta):
+        delta *= 1.0 - A**2
+        return delta
+
+
+class ReLU:
+    """f(z) = max(z, 0); f' = 1 where f > 0, else 0."""
+
+    def forward(self, Z):
+        return np.maximum(Z, 0, out=Z)
+
+    def backward(self, A, delta):
+        delta[A <= 0] = 0
+        return delta
+
+
+class LeakyReLU:
+    """f(z) = z for z > 0, else 0.01 z (the slope of Maas et al., 2013)."""
+
+    def forward(self, Z):
+        Z[Z < 0] *= LEAKY_RELU_SLOPE
+        return Z
+
+    def backward(self, A, delta):
+        delta[A <= 0] *= LEAKY_RELU_SLOPE
+        return delta
+
+
+class Softmax:
+    """Row-wise softmax, only used as the output of multiclass classifiers."""
+
+    def forward(self, Z):
+        Z -= Z.max(axis=1, keepdims=True)
+        np.exp(Z, out=Z)
+        Z /= Z.sum(axis=1, keepdims=True)
+        return Z
+
+
+class Exp:
+    """f(z) = exp(z), the output of the Poisson regressor (log link)."""
+
+    def forward(self, Z):
+        return np.exp(Z, out=Z)
+
+
+ACTIVATIONS = {
+    "identity": Identity(),
+    "logistic": Logistic(),
+    "tanh": Tanh(),
+    "relu": ReLU(),
+    "leaky_relu": LeakyReLU(),
+}
+
+OUTPUT_ACTIVATIONS = {
+    "identity": Identity(),
+    "logistic": Logistic(),
+    "softmax": Softmax(),
+    "exp": Exp(),
+}

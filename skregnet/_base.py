@@ -1,0 +1,362 @@
+"""The estimator logic shared by ``RegMLPClassifier`` and ``RegMLPRegressor``."""
+
+import warnings
+from abc import ABC, abstractmethod
+from itertools import pairwise
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from skregnet._activations import ACTIVATIONS
+from skregnet._initializers import INITIALIZERS, init_weights, resolve_init
+from skregnet._losses import LOSSES
+from skregnet._network import Layout, Network
+from skregnet._penalties import PENALTIES, make_penalty
+from skregnet._schedules import ALPHA_SCHEDULES, resolve_schedule
+from skregnet._solvers import Problem, fit_lbfgs, fit_stochastic
+
+STOCHASTIC_SOLVERS = ("sgd", "adam")
+_positive = Interval(Real, 0, None, closed="neither")
+
+
+class BaseRegMLP(BaseEstimator, ABC):
+    """Base class of the regularized multilayer perceptrons.
+
+    Holds the parameters, their validation, and ``fit`` / ``partial_fit`` /
+    prediction plumbing; subclasses say how targets are encoded and decoded.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "init": [StrOptions({"auto", *INITIALIZERS}), callable],
+        "init_scale": [_positive, None],
+        "penalty": [StrOptions({name for name in PENALTIES if name}), None],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "alpha_schedule": [StrOptions(set(ALPHA_SCHEDULES)), callable],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "max_norm": [_positive, None],
+        "weight_clip": [_positive, None],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "solver": [StrOptions({"lbfgs", *STOCHASTIC_SOLVERS})],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [_positive],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [_positive],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        activation="relu",
+        init="auto",
+        init_scale=None,
+        penalty="l2",
+        alpha=1e-4,
+        l1_ratio=0.5,
+        alpha_schedule="constant",
+        dropout=0.0,
+        max_norm=None,
+        weight_clip=None,
+        weight_decay=0.0,
+        solver="adam",
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.init = init
+        self.init_scale = init_scale
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.alpha_schedule = alpha_schedule
+        self.dropout = dropout
+        self.max_norm = max_norm
+        self.weight_clip = weight_clip
+        self.weight_decay = weight_decay
+        self.solver = solver
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    # -- what subclasses define ------------------------------------------------
+
+    @abstractmethod
+    def _encode_targets(self, y, incremental, first_pass):
+        """Validated ``y`` as a 2-D float array the network is trained on."""
+
+    @abstractmethod
+    def _loss_name(self):
+        """Key of ``LOSSES`` for this estimator and its targets."""
+
+    @abstractmethod
+    def _decode(self, output):
+        """Predictions in the user's terms from network outputs (or encoded y)."""
+
+    @abstractmethod
+    def _score_fn(self, y_true, y_pred, sample_weight=None):
+        """The validation score used by early stopping."""
+
+    def _stratify_validation(self):
+        return False
+
+    # -- fitting ----------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and target(s) y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values (class labels in classification, real numbers
+            in regression).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights: the data term is their weighted mean.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _check_hyperparameters(self, incremental):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if np.iterable(sizes) else [sizes]
+        if any(not isinstance(s, Integral) or s < 1 for s in sizes):
+            raise InvalidParameterError(
+                "The 'hidden_layer_sizes' parameter must be a tuple of positive "
+                f"ints (() for a linear model). Got {self.hidden_layer_sizes!r} "
+                "instead."
+            )
+        if self.solver == "lbfgs":
+            for name, default in [
+                ("alpha_schedule", "constant"),
+                ("dropout", 0.0),
+                ("weight_decay", 0.0),
+            ]:
+                if getattr(self, name) != default:
+                    raise ValueError(
+                        f"solver='lbfgs' needs a fixed objective: {name}="
+                        f"{getattr(self, name)!r} changes it during training. Use "
+                        f"solver='adam' or 'sgd', or {name}={default!r}."
+                    )
+        if incremental and self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        return [int(s) for s in sizes]
+
+    def _fit(self, X, y, sample_weight, incremental):
+        hidden = self._check_hyperparameters(incremental)
+        first_pass = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=first_pass,
+        )
+        if sp.issparse(X):
+            X = X.tocsr()
+        Y = self._encode_targets(y, incremental, first_pass).astype(X.dtype)
+        if Y.ndim == 1:
+            Y = Y.reshape(-1, 1)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+
+        layer_units = [X.shape[1], *hidden, Y.shape[1]]
+        rng = check_random_state(self.random_state)
+        if first_pass:
+            self._initialize(layer_units, rng)
+        elif [c.shape for c in self.coefs_] != list(pairwise(layer_units)):
+            raise ValueError(
+                "The network's shape changed since the last fit (hidden_layer_sizes "
+                "or the number of outputs): warm_start and partial_fit need the "
+                "same architecture. Set warm_start=False to start anew."
+            )
+
+        layout = Layout(layer_units)
+        params = layout.pack(self.coefs_, self.intercepts_, X.dtype)
+        loss = LOSSES[self._loss_name()]
+        problem = Problem(
+            network=Network(layout, self.activation, loss.out_activation, loss),
+            penalty=make_penalty(
+                self.penalty, coef_shapes=layout.coef_shapes, l1_ratio=self.l1_ratio
+            ),
+            params=params,
+            rng=rng,
+            schedule=resolve_schedule(self.alpha_schedule),
+        )
+        if self.solver == "lbfgs":
+            fit_lbfgs(self, problem, X, Y, sample_weight)
+        else:
+            fit_stochastic(self, problem, X, Y, sample_weight, incremental)
+        self.coefs_ = [c.copy() for c in layout.coefs(params)]
+        self.intercepts_ = [b.copy() for b in layout.intercepts(params)]
+        return self
+
+    def _initialize(self, layer_units, rng):
+        """Fresh weights and training records for a first fit."""
+        loss = LOSSES[self._loss_name()]
+        self.n_outputs_ = layer_units[-1]
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = loss.out_activation
+        init_fn = resolve_init(self.init, self.activation)
+        self.coefs_ = [np.empty(shape) for shape in pairwise(layer_units)]
+        init_weights(init_fn, layer_units, rng, self.init_scale, self.coefs_)
+        self.intercepts_ = [np.zeros(units) for units in layer_units[1:]]
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_curve_ = []
+        self.data_loss_curve_ = []
+        self.alpha_curve_ = []
+        self._no_improvement_count = 0
+        self._best_params = None
+        if self.early_stopping:
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = np.inf
+        if hasattr(self, "_optimizer"):
+            del self._optimizer
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is "
+                "going to be clipped",
+                stacklevel=4,
+            )
+        return int(np.clip(self.batch_size, 1, n_samples))
+
+    def _partial_fit(self, X, y, sample_weight):
+        if self.solver not in STOCHASTIC_SOLVERS:
+            raise AttributeError(
+                f"partial_fit is only available for stochastic optimizers. "
+                f"{self.solver} is not stochastic."
+            )
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def _has_partial_fit(self):
+        return self.solver in STOCHASTIC_SOLVERS
+
+    # -- prediction -------------------------------------------------------------
+
+    def _forward(self, X):
+        """Network outputs for ``X`` (validated), in X's float dtype."""
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        layer_units = [X.shape[1], *(b.shape[0] for b in self.intercepts_)]
+        layout = Layout(layer_units)
+        params = layout.pack(self.coefs_, self.intercepts_, X.dtype)
+        loss = LOSSES[self._loss_name()]
+        network = Network(layout, self.activation, self.out_activation_, loss)
+        return network.predict(params, X)
+
+    @property
+    def feature_importances_(self):
+        """Norm of each input feature's first-layer weights, summing to one.
+
+        All zeros when the whole first layer is zero. Usable by
+        :class:`~sklearn.feature_selection.SelectFromModel`.
+        """
+        check_is_fitted(self)
+        norms = np.linalg.norm(self.coefs_[0], axis=1)
+        total = norms.sum()
+        return norms / total if total > 0 else norms
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -1,0 +1,76 @@
+"""Per-sample losses, averaged with normalized sample weights.
+
+Every loss is paired with the output activation of its canonical link, so the
+gradient of the loss with respect to the output layer's pre-activation is
+simply ``y_pred - y`` (times the sample's weight). ``w`` below are sample
+weights already normalized to sum to one over the batch (SPEC §1: the data
+term is a weighted *mean*, whatever the batch size).
+"""
+
+import numpy as np
+from scipy.special import xlogy
+
+
+class Loss:
+    """Base class: subclasses define ``out_activation`` and ``per_sample``."""
+
+    out_activation = "identity"
+
+    def per_sample(self, y, y_pred):
+        """Loss of each sample (summed over outputs), shape (n_samples,)."""
+        raise NotImplementedError
+
+    def value(self, y, y_pred, w):
+        """Weighted mean loss, ``sum_i w_i * loss_i`` with ``sum(w) == 1``."""
+        return float(w @ self.per_sample(y, y_pred))
+
+    def raw_grad(self, y, y_pred, w, out):
+        """Gradient of ``value`` w.r.t. the output pre-activation, into ``out``."""
+        np.subtract(y_pred, y, out=out)
+        out *= w[:, None]
+        return out
+
+
+class SquaredError(Loss):
+    """0.5 * sum_k (y_k - y_pred_k)**2, identity output."""
+
+    def per_sample(self, y, y_pred):
+        return 0.5 * ((y - y_pred) ** 2).sum(axis=1)
+
+
+class Poisson(Loss):
+    """y_pred - y * log(y_pred), exp output (log link)."""
+
+    out_activation = "exp"
+
+    def per_sample(self, y, y_pred):
+        return (y_pred - xlogy(y, y_pred)).sum(axis=1)
+
+
+class BinaryLogLoss(Loss):
+    """-y log p - (1 - y) log(1 - p), summed over outputs (binary, multilabel)."""
+
+    out_activation = "logistic"
+
+    def per_sample(self, y, y_pred):
+        eps = np.finfo(y_pred.dtype).eps
+        p = np.clip(y_pred, eps, 1 - eps)
+        return -(xlogy(y, p) + xlogy(1 - y, 1 - p)).sum(axis=1)
+
+
+class LogLoss(Loss):
+    """-log p_y with a softmax output (multiclass)."""
+
+    out_activation = "softmax"
+
+    def per_sample(self, y, y_pred):
+        eps = np.finfo(y_pred.dtype).eps
+        return -xlogy(y, np.clip(y_pred, eps, 1)).sum(axis=1)
+
+
+LOSSES = {
+    "squared_error": SquaredError(),
+    "poisson": Poisson(),
+    "binary_log_loss": BinaryLogLoss(),
+    "log_loss": LogLoss(),
+}

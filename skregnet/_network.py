@@ -1,0 +1,165 @@
+"""The NumPy core: parameter layout, forward pass and backpropagation.
+
+All parameters live in one flat buffer, weights of every layer first, then
+the biases: ``[W1, ..., WL, b1, ..., bL]``. ``Layout`` hands out per-layer
+views into such a buffer, so optimizers update every layer with one vectorized
+operation, penalties see all weights as one vector ``params[:n_coef]``, and
+L-BFGS needs no packing copies. Gradients use the same layout.
+
+``Network`` holds no parameters: ``loss_grad(params, ...)`` is a function of
+the buffer it is given, which is what the finite-difference tests check. It
+keeps work arrays for the activations and deltas of the largest batch seen and
+reuses them, so the batch loop allocates little.
+"""
+
+from itertools import pairwise
+
+import numpy as np
+import scipy.sparse as sp
+
+from skregnet._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
+
+
+class Layout:
+    """Where each layer's weights and biases sit in the flat parameter buffer."""
+
+    def __init__(self, layer_units):
+        self.layer_units = list(layer_units)
+        self.coef_shapes = list(pairwise(self.layer_units))
+        sizes = [a * b for a, b in self.coef_shapes]
+        self.n_coef = int(sum(sizes))
+        self.n_params = self.n_coef + int(sum(self.layer_units[1:]))
+        self._coef_bounds = np.cumsum([0, *sizes])
+        self._intercept_bounds = self.n_coef + np.cumsum([0, *self.layer_units[1:]])
+
+    def coefs(self, flat):
+        """Per-layer weight matrices, as views of ``flat``."""
+        b = self._coef_bounds
+        return [
+            flat[b[i] : b[i + 1]].reshape(shape)
+            for i, shape in enumerate(self.coef_shapes)
+        ]
+
+    def intercepts(self, flat):
+        """Per-layer bias vectors, as views of ``flat``."""
+        b = self._intercept_bounds
+        return [flat[b[i] : b[i + 1]] for i in range(len(self.coef_shapes))]
+
+    def pack(self, coefs, intercepts, dtype):
+        """A new flat buffer holding copies of ``coefs`` and ``intercepts``."""
+        flat = np.empty(self.n_params, dtype=dtype)
+        for dst, src in zip(self.coefs(flat), coefs, strict=True):
+            dst[...] = src
+        for dst, src in zip(self.intercepts(flat), intercepts, strict=True):
+            dst[...] = src
+        return flat
+
+
+class Network:
+    """Forward and backward passes of a fully connected network.
+
+    Parameters
+    ----------
+    layout : Layout
+    activation : str
+        Hidden-layer activation, a key of ``ACTIVATIONS``.
+    out_activation : str
+        Output activation, a key of ``OUTPUT_ACTIVATIONS``.
+    loss : skregnet._losses.Loss
+        The per-sample loss, whose canonical link gives the output delta.
+    """
+
+    def __init__(self, layout, activation, out_activation, loss):
+        self.layout = layout
+        self.hidden = ACTIVATIONS[activation]
+        self.output = OUTPUT_ACTIVATIONS[out_activation]
+        self.loss = loss
+        self._capacity = 0
+
+    def _buffers(self, n, dtype):
+        """Work arrays with room for ``n`` rows, reused across batches."""
+        if n > self._capacity or self._dtype != dtype:
+            units = self.layout.layer_units
+            self._acts = [np.empty((n, u), dtype=dtype) for u in units[1:]]
+            self._deltas = [np.empty((n, u), dtype=dtype) for u in units[1:]]
+            self._capacity, self._dtype = n, dtype
+        return [a[:n] for a in self._acts], [d[:n] for d in self._deltas]
+
+    def forward(self, params, X, *, masks=None, out=None):
+        """Activations of every layer for the rows of ``X``.
+
+        ``masks`` are optional dropout masks (already divided by the keep
+        probability) for the hidden layers. Returns ``(acts, inputs)``:
+        ``acts[l]`` is the output of layer ``l + 1`` and ``inputs[l]`` what
+        layer ``l + 1`` received (``X``, then the masked hidden outputs).
+        """
+        coefs = self.layout.coefs(params)
+        intercepts = self.layout.intercepts(params)
+        n_layers = len(coefs)
+        if out is None:
+            acts = [None] * n_layers
+        else:
+            acts = out
+        inputs = [X]
+        for i in range(n_layers):
+            A = inputs[i]
+            if sp.issparse(A):
+                Z = A @ coefs[i]
+                if acts[i] is None:
+                    acts[i] = np.asarray(Z)
+                else:
+                    acts[i][...] = Z
+            elif acts[i] is None:
+                acts[i] = A @ coefs[i]
+            else:
+                np.dot(A, coefs[i], out=acts[i])
+            acts[i] += intercepts[i]
+            if i == n_layers - 1:
+                self.output.forward(acts[i])
+            else:
+                self.hidden.forward(acts[i])
+                if masks is not None:
+                    inputs.append(acts[i] * masks[i])
+                else:
+                    inputs.append(acts[i])
+        return acts, inputs
+
+    def predict(self, params, X):
+        """Output of the network (no dropout, fresh arrays)."""
+        return self.forward(params, X)[0][-1]
+
+    def loss_grad(self, params, X, y, w, grad, *, masks=None):
+        """Data term (weighted mean loss) and its gradient, written to ``grad``.
+
+        ``w`` are sample weights normalized to sum to one. Returns
+        ``(loss, y_pred)`` where ``y_pred`` is a work array, only valid until
+        the next call.
+        """
+        acts, deltas = self._buffers(X.shape[0], params.dtype)
+        acts, inputs = self.forward(params, X, masks=masks, out=acts)
+        y_pred = acts[-1]
+        loss = self.loss.value(y, y_pred, w)
+        self.loss.raw_grad(y, y_pred, w, out=deltas[-1])
+        self.backward(params, acts, inputs, deltas, grad, masks=masks)
+        return loss, y_pred
+
+    def backward(self, params, acts, inputs, deltas, grad, *, masks=None):
+        """Backpropagate ``deltas[-1]`` (the output delta) into ``grad``."""
+        coefs = self.layout.coefs(params)
+        coef_grads = self.layout.coefs(grad)
+        intercept_grads = self.layout.intercepts(grad)
+        for i in range(len(coefs) - 1, -1, -1):
+            delta = deltas[i]
+            A = inputs[i]
+            if sp.issparse(A):
+                coef_grads[i][...] = A.T @ delta
+            else:
+                np.dot(A.T, delta, out=coef_grads[i])
+            delta.sum(axis=0, out=intercept_grads[i])
+            if i > 0:
+                prev = deltas[i - 1]
+                np.dot(delta, coefs[i].T, out=prev)
+                if masks is not None:
+                    prev *= masks[i - 1]
+                self.hidden.backward(acts[i - 1], prev)
+        return grad

@@ -1,0 +1,165 @@
+"""Stochastic optimizers on the flat parameter buffer.
+
+``step(params, grad)`` updates every parameter in place with one vectorized
+operation and returns the step size it used on the weights: a scalar for SGD,
+Adam's per-coordinate array ``lr_t / (sqrt(v) + eps)`` otherwise. The solver
+passes it to the penalty's ``prox``, which makes these proximal SGD / Adam.
+
+Decoupled weight decay (Loshchilov & Hutter, 2019, "Decoupled Weight Decay
+Regularization": SGDW / AdamW) is applied here, to the weights only, as
+``w -= lr * weight_decay * w`` with ``w`` taken before the step and ``lr`` the
+current learning rate without Adam's bias correction, as PyTorch's AdamW does.
+
+The learning-rate schedules and stopping rules follow scikit-learn's
+``MLPClassifier`` (``constant``, ``invscaling``, ``adaptive``).
+"""
+
+import numpy as np
+
+
+class SGDOptimizer:
+    """Stochastic gradient descent with (Nesterov) momentum."""
+
+    def __init__(
+        self,
+        n_params,
+        n_coef,
+        dtype,
+        *,
+        learning_rate_init=0.1,
+        learning_rate="constant",
+        momentum=0.9,
+        nesterov=True,
+        power_t=0.5,
+        weight_decay=0.0,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.lr_schedule = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.weight_decay = weight_decay
+        self.n_coef = n_coef
+        self.velocity = np.zeros(n_params, dtype=dtype)
+        self._update = np.empty(n_params, dtype=dtype)
+
+    def step(self, params, grad):
+        lr, update = self.learning_rate, self._update
+        v = self.velocity
+        v *= self.momentum
+        v -= lr * grad
+        if self.nesterov:
+            np.multiply(v, self.momentum, out=update)
+            update -= lr * grad
+        else:
+            update[...] = v
+        if self.weight_decay:
+            params[: self.n_coef] *= 1.0 - lr * self.weight_decay
+        params += update
+        return lr
+
+    def iteration_ends(self, time_step):
+        """Called after each epoch with the number of samples seen so far."""
+        if self.lr_schedule == "invscaling":
+            self.learning_rate = (
+                self.learning_rate_init / (time_step + 1) ** self.power_t
+            )
+
+    def trigger_stopping(self, msg, verbose):
+        """Whether to stop after no improvement; ``adaptive`` divides lr by 5."""
+        if self.lr_schedule != "adaptive":
+            if verbose:
+                print(msg + " Stopping.")
+            return True
+        if self.learning_rate <= 1e-6:
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(msg + f" Setting learning rate to {self.learning_rate:f}")
+        return False
+
+
+class AdamOptimizer:
+    """Adam (Kingma & Ba, 2015), with scikit-learn's bias-corrected step."""
+
+    def __init__(
+        self,
+        n_params,
+        n_coef,
+        dtype,
+        *,
+        learning_rate_init=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        weight_decay=0.0,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.weight_decay = weight_decay
+        self.n_coef = n_coef
+        self.t = 0
+        self.ms = np.zeros(n_params, dtype=dtype)
+        self.vs = np.zeros(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+
+    @property
+    def learning_rate(self):
+        return self.learning_rate_init
+
+    def step(self, params, grad):
+        self.t += 1
+        b1, b2 = self.beta_1, self.beta_2
+        lr_t = self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        ms, vs, step = self.ms, self.vs, self._step
+        ms *= b1
+        ms += (1 - b1) * grad
+        vs *= b2
+        vs += (1 - b2) * grad**2
+        # step = lr_t / (sqrt(v) + eps), the per-coordinate step size
+        np.sqrt(vs, out=step)
+        step += self.epsilon
+        np.divide(lr_t, step, out=step)
+        if self.weight_decay:
+            params[: self.n_coef] *= 1.0 - self.learning_rate_init * self.weight_decay
+        params -= step * ms
+        return step[: self.n_coef]
+
+    def iteration_ends(self, time_step):
+        pass
+
+    def trigger_stopping(self, msg, verbose):
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+
+def make_optimizer(est, n_params, n_coef, dtype):
+    """The optimizer for estimator ``est``'s ``solver`` and its parameters."""
+    if est.solver == "sgd":
+        return SGDOptimizer(
+            n_params,
+            n_coef,
+            dtype,
+            learning_rate_init=est.learning_rate_init,
+            learning_rate=est.learning_rate,
+            momentum=est.momentum,
+            nesterov=est.nesterovs_momentum,
+            power_t=est.power_t,
+            weight_decay=est.weight_decay,
+        )
+    return AdamOptimizer(
+        n_params,
+        n_coef,
+        dtype,
+        learning_rate_init=est.learning_rate_init,
+        beta_1=est.beta_1,
+        beta_2=est.beta_2,
+        epsilon=est.epsilon,
+        weight_decay=est.weight_decay,
+    )

@@ -43,6 +43,7 @@ class SGDOptimizer:
         self.n_coef = n_coef
         self.velocity = np.zeros(n_params, dtype=dtype)
         self._update = np.empty(n_params, dtype=dtype)
+        self._before = np.empty(n_coef, dtype=dtype)
 
     def step(self, params, grad):
         lr, update = self.learning_rate, self._update
@@ -57,7 +58,28 @@ class SGDOptimizer:
         if self.weight_decay:
             params[: self.n_coef] *= 1.0 - lr * self.weight_decay
         params += update
-        return lr
+        # Nesterov's update moves the weights by (1 + momentum) * lr * grad
+        return lr * (1 + self.momentum) if self.nesterov else lr
+
+    def before_correction(self, w):
+        """Remember the weights before a prox / projection moves them."""
+        self._before[...] = w
+
+    def after_correction(self, w):
+        """Fold the prox's / projection's move into the velocity.
+
+        The velocity then follows the weights' real displacement, so that a
+        fixed point of the iteration is a fixed point of the prox-gradient map
+        ``w = prox(w - step * grad)`` (``step`` as returned by ``step``): the
+        optimum. Otherwise the momentum keeps pushing against the prox and the
+        L1 term acts ``1 / (1 - momentum)`` times weaker (the inertial proximal
+        gradient of Ochs et al. 2014, iPiano). Nesterov's variant moves by
+        ``(1 + momentum)`` times its velocity's share, hence the factor.
+        """
+        np.subtract(w, self._before, out=self._before)
+        if self.nesterov:
+            self._before /= 1 + self.momentum
+        self.velocity[: self.n_coef] += self._before
 
     def iteration_ends(self, time_step):
         """Called after each epoch with the number of samples seen so far."""
@@ -129,6 +151,12 @@ class AdamOptimizer:
             params[: self.n_coef] *= 1.0 - self.learning_rate_init * self.weight_decay
         params -= step * ms
         return step[: self.n_coef]
+
+    def before_correction(self, w):
+        """Adam's moments average gradients, not moves: nothing to correct."""
+
+    def after_correction(self, w):
+        """Adam's moments average gradients, not moves: nothing to correct."""
 
     def iteration_ends(self, time_step):
         pass

@@ -130,6 +130,8 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
     dropout = est.dropout
     hidden_units = network.layout.layer_units[1:-1]
 
+    # a prox or a projection moves the weights after the optimizer's step
+    corrects = penalty.has_prox or _constraints.is_active(est)
     est.n_iter_ = 0
     try:
         for _ in range(est.max_iter):
@@ -165,9 +167,12 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
                 accumulated += loss * batch_weight
                 penalty.add_smooth_grad(w, alpha_t, grad[:n_coef])
                 step = optimizer.step(params, grad)
-                if penalty.has_prox:
-                    penalty.prox(w, step, alpha_t)
-                _constraints.project(est, coefs, w)
+                if corrects:
+                    optimizer.before_correction(w)
+                    if penalty.has_prox:
+                        penalty.prox(w, step, alpha_t)
+                    _constraints.project(est, coefs, w)
+                    optimizer.after_correction(w)
 
             data_loss = accumulated / sw_total
             if not (np.isfinite(data_loss) and np.isfinite(params).all()):
@@ -373,7 +378,7 @@ def _lbfgsb(est, problem, objective):
                 "maxfun": est.max_fun,
                 "gtol": est.tol,
                 # a tiny tol also asks for a tiny relative decrease (scipy: 2.2e-9)
-                "ftol": min(est.tol, 2.2e-9),
+                "ftol": min(est.tol**2, 2.2e-9),
             },
         )
     except KeyboardInterrupt:

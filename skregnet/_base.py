@@ -267,10 +267,12 @@ class BaseRegMLP(BaseEstimator, ABC):
             rng=rng,
             schedule=resolve_schedule(self.alpha_schedule),
         )
-        if self.solver == "lbfgs":
-            fit_lbfgs(self, problem, X, Y, sample_weight)
-        else:
-            fit_stochastic(self, problem, X, Y, sample_weight, incremental)
+        # overflows are caught as divergence by the solvers, which say so
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if self.solver == "lbfgs":
+                fit_lbfgs(self, problem, X, Y, sample_weight)
+            else:
+                fit_stochastic(self, problem, X, Y, sample_weight, incremental)
         self.coefs_ = [c.copy() for c in layout.coefs(params)]
         self.intercepts_ = [b.copy() for b in layout.intercepts(params)]
         return self
@@ -315,15 +317,17 @@ class BaseRegMLP(BaseEstimator, ABC):
         return int(np.clip(self.batch_size, 1, n_samples))
 
     def _partial_fit(self, X, y, sample_weight):
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def _has_partial_fit(self):
+        # raised inside ``available_if``, this becomes the __cause__ of its
+        # "has no attribute 'partial_fit'" error, as in MLPClassifier
         if self.solver not in STOCHASTIC_SOLVERS:
             raise AttributeError(
                 f"partial_fit is only available for stochastic optimizers. "
                 f"{self.solver} is not stochastic."
             )
-        return self._fit(X, y, sample_weight, incremental=True)
-
-    def _has_partial_fit(self):
-        return self.solver in STOCHASTIC_SOLVERS
+        return True
 
     # -- prediction -------------------------------------------------------------
 

@@ -202,6 +202,8 @@ class GroupLasso(Penalty):
         return grad
 
     def prox(self, w, step, alpha):
+        if alpha == 0:
+            return w
         W = self._first(w)
         if np.ndim(step):
             scale = _group_shrinkage_scaled(W, self._first(step), alpha)

@@ -138,7 +138,7 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
             alpha_t = problem.schedule(
                 len(est.alpha_curve_), est.data_loss_curve_, est.alpha
             )
-            last_good[...] = params
+            diverged = False
             if est.shuffle and not full_batch:
                 problem.rng.shuffle(sample_idx)
             accumulated = 0.0
@@ -164,6 +164,11 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
                         problem.rng, Xb.shape[0], hidden_units, dropout, dtype
                     )
                 loss, _ = network.loss_grad(params, Xb, Yb, wb, grad, masks=masks)
+                if not math.isfinite(loss):
+                    diverged = True
+                    break
+                # these weights gave a finite loss: the ones to fall back to
+                last_good[...] = params
                 accumulated += loss * batch_weight
                 penalty.add_smooth_grad(w, alpha_t, grad[:n_coef])
                 step = optimizer.step(params, grad)
@@ -175,13 +180,18 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
                     optimizer.after_correction(w)
 
             data_loss = accumulated / sw_total
-            if not (np.isfinite(data_loss) and np.isfinite(params).all()):
+            if diverged or not np.isfinite(params).all():
                 params[...] = last_good
                 _diverged_warning(
                     est.solver, f"non-finite loss in epoch {len(est.loss_curve_) + 1}"
                 )
                 break
-            _record_epoch(est, alpha_t, data_loss, penalty.value(w, alpha_t))
+            penalty_value = penalty.value(w, alpha_t)
+            if not math.isfinite(penalty_value):
+                params[...] = last_good
+                _diverged_warning(est.solver, "the weights overflowed")
+                break
+            _record_epoch(est, alpha_t, data_loss, penalty_value)
             est.n_iter_ += 1
             est.t_ += n_samples
             if est.verbose:
@@ -304,7 +314,8 @@ def fit_lbfgs(est, problem, X, Y, sample_weight):
     est.n_iter_ = 0
     penalty = problem.penalty
     # L-BFGS-B handles box constraints only: L1 (split), weight_clip (bounds)
-    box = (not penalty.has_prox or penalty.separable_l1) and est.max_norm is None
+    nonseparable = penalty.has_prox and not penalty.separable_l1 and est.alpha > 0
+    box = not nonseparable and est.max_norm is None
     with _scipy_blas_single_threaded():
         if box:
             _lbfgsb(est, problem, objective)
@@ -352,15 +363,16 @@ def _lbfgsb(est, problem, objective):
             value = smooth
         if not np.isfinite(value):
             return np.inf, np.zeros_like(x)
-        memo["x"], memo["data"], memo["value"] = x.copy(), data, value
+        memo["x"], memo["data"] = x.copy(), data
         return value, g
 
     def callback(intermediate_result):
         x = intermediate_result.x
         if "x" not in memo or not np.array_equal(x, memo["x"]):
-            fun(x)
+            fun(x)  # also sets params to x
         memo["best"] = x.copy()
-        _record_epoch(est, alpha, memo["data"], memo["value"] - memo["data"])
+        # J itself, not the split's objective (equal unless w+ and w- overlap)
+        _record_epoch(est, alpha, memo["data"], penalty.value(params[:n_coef], alpha))
         est.n_iter_ += 1
         if est.verbose:
             print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
@@ -395,9 +407,12 @@ def _lbfgsb(est, problem, objective):
     if split:
         # a weight whose two halves are equal is exactly zero, not 1e-17
         params[:n_coef][x[:n_coef] == x[n_coef : 2 * n_coef]] = 0
-    if not est.loss_curve_ or est.loss_curve_[-1] != memo.get("value"):
-        fun(x)
-        _record_epoch(est, alpha, memo["data"], memo["value"] - memo["data"])
+    # the last record is J at the weights returned
+    data = objective.smooth(params)[0]
+    if est.n_iter_:
+        for curve in (est.alpha_curve_, est.data_loss_curve_, est.loss_curve_):
+            curve.pop()
+    _record_epoch(est, alpha, data, penalty.value(params[:n_coef], alpha))
     if result is not None and result.status != 0:
         warnings.warn(
             f"lbfgs failed to converge after {result.nit} iteration(s) "

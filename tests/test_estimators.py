@@ -1,0 +1,424 @@
+"""Behaviour of RegMLPClassifier / RegMLPRegressor that users meet, as in
+scikit-learn's MLPClassifier: partial_fit, warm_start, early stopping,
+schedules, verbose output, targets of every kind, curves and attributes."""
+
+import pickle
+import re
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import (
+    load_digits,
+    make_classification,
+    make_multilabel_classification,
+    make_regression,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skregnet import RegMLPClassifier, RegMLPRegressor
+from skregnet import _network
+
+X_digits, y_digits = load_digits(n_class=3, return_X_y=True)
+X_digits = StandardScaler().fit_transform(X_digits[:150])
+y_digits = y_digits[:150]
+
+X_reg, y_reg = make_regression(n_samples=120, n_features=6, noise=1.0, random_state=0)
+X_reg = StandardScaler().fit_transform(X_reg)
+y_reg = y_reg / y_reg.std()
+
+PENALTIES = [None, "l2", "l1", "elasticnet", "group_lasso"]
+SOLVERS = ["sgd", "adam", "lbfgs"]
+
+
+@pytest.fixture(autouse=True)
+def _quiet_convergence():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+def _weights(model):
+    return np.concatenate([c.ravel() for c in model.coefs_])
+
+
+# -- determinism ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("penalty", PENALTIES)
+def test_same_random_state_gives_bit_identical_models(penalty, solver):
+    params = dict(hidden_layer_sizes=(8,), penalty=penalty, alpha=1e-3, solver=solver)
+    params.update(max_iter=20, random_state=3)
+    a = RegMLPClassifier(**params).fit(X_digits, y_digits)
+    b = RegMLPClassifier(**params).fit(X_digits, y_digits)
+    for ca, cb in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
+        assert_array_equal(ca, cb)
+    c = RegMLPClassifier(**{**params, "random_state": 4}).fit(X_digits, y_digits)
+    assert not np.array_equal(a.coefs_[0], c.coefs_[0])
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("penalty", ["l2", "l1", "elasticnet", "group_lasso"])
+def test_alpha_zero_is_no_penalty(penalty, solver):
+    params = dict(hidden_layer_sizes=(8,), solver=solver, max_iter=15, random_state=0)
+    a = RegMLPRegressor(penalty=penalty, alpha=0.0, **params).fit(X_reg, y_reg)
+    b = RegMLPRegressor(penalty=None, **params).fit(X_reg, y_reg)
+    assert_allclose(_weights(a), _weights(b), rtol=1e-12, atol=1e-14)
+    assert a.loss_curve_ == pytest.approx(b.loss_curve_, rel=1e-12)
+
+
+@pytest.mark.parametrize("penalty", ["l2", "l1", "elasticnet", "group_lasso"])
+def test_larger_alpha_gives_smaller_weights(penalty):
+    norms = []
+    for alpha in [1e-4, 1e-2, 1e-1]:
+        model = RegMLPClassifier(
+            (10,), penalty=penalty, alpha=alpha, solver="lbfgs", random_state=0
+        ).fit(X_digits, y_digits)
+        norms.append(np.linalg.norm(_weights(model)))
+    assert norms[0] > norms[1] > norms[2]
+
+
+# -- partial_fit / warm_start --------------------------------------------------
+
+
+def test_partial_fit_equals_fit_epoch_by_epoch():
+    params = dict(hidden_layer_sizes=(8,), shuffle=False, random_state=0)
+    fitted = RegMLPClassifier(max_iter=5, **params).fit(X_digits, y_digits)
+    model = RegMLPClassifier(**params)
+    for _ in range(5):
+        model.partial_fit(X_digits, y_digits, classes=np.unique(y_digits))
+    assert_allclose(model.coefs_[0], fitted.coefs_[0], rtol=1e-12)
+    assert model.t_ == fitted.t_ == 5 * X_digits.shape[0]
+    assert model.loss_curve_ == pytest.approx(fitted.loss_curve_, rel=1e-12)
+
+
+def test_partial_fit_classes_and_unknown_labels():
+    model = RegMLPClassifier((8,), random_state=0)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        model.partial_fit(X_digits, y_digits)
+    model.partial_fit(X_digits[y_digits < 2], y_digits[y_digits < 2], classes=[0, 1, 2])
+    assert_array_equal(model.classes_, [0, 1, 2])
+    assert model.predict_proba(X_digits).shape == (150, 3)
+    with pytest.raises(ValueError, match="classes not in"):
+        model.partial_fit(X_digits[:10], np.full(10, 7))
+
+
+def test_partial_fit_regressor_and_lbfgs_has_none():
+    model = RegMLPRegressor((8,), random_state=0)
+    model.partial_fit(X_reg, y_reg).partial_fit(X_reg, y_reg)
+    assert model.n_iter_ == 1 and len(model.loss_curve_) == 2
+    for Estimator in (RegMLPClassifier, RegMLPRegressor):
+        assert not hasattr(Estimator(solver="lbfgs"), "partial_fit")
+        with pytest.raises(AttributeError, match="no attribute 'partial_fit'") as err:
+            Estimator(solver="lbfgs").partial_fit(X_reg, y_reg)
+        assert "lbfgs is not stochastic" in str(err.value.__cause__)
+
+
+def test_partial_fit_rejects_early_stopping():
+    model = RegMLPRegressor(early_stopping=True)
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
+        model.partial_fit(X_reg, y_reg)
+
+
+def test_warm_start_continues_from_previous_weights():
+    model = RegMLPRegressor((8,), max_iter=10, warm_start=True, random_state=0)
+    model.fit(X_reg, y_reg)
+    first = model.loss_curve_.copy()
+    model.fit(X_reg, y_reg)
+    assert model.n_iter_ == 10 and len(model.loss_curve_) == 20
+    assert model.loss_curve_[:10] == first
+    # the second fit starts where the first ended, not from a fresh start
+    assert abs(model.loss_curve_[10] - first[-1]) < 0.2 * (first[0] - first[-1])
+
+    cold = RegMLPRegressor((8,), max_iter=10, random_state=0).fit(X_reg, y_reg)
+    cold.fit(X_reg, y_reg)
+    assert cold.loss_curve_ == pytest.approx(first)
+
+
+def test_warm_start_rejects_new_classes_and_shapes():
+    model = RegMLPClassifier((8,), warm_start=True, max_iter=5).fit(X_digits, y_digits)
+    with pytest.raises(ValueError, match="warm_start can only be used where `y` has"):
+        model.fit(X_digits, np.where(y_digits == 2, 5, y_digits))
+    model.set_params(hidden_layer_sizes=(9,))
+    with pytest.raises(ValueError, match="shape changed"):
+        model.fit(X_digits, y_digits)
+
+
+# -- stopping, schedules, verbose ---------------------------------------------------
+
+
+def test_early_stopping_records_validation_scores():
+    model = RegMLPClassifier(
+        (16,), early_stopping=True, max_iter=300, random_state=0, n_iter_no_change=5
+    ).fit(X_digits, y_digits)
+    assert len(model.validation_scores_) == model.n_iter_ < 300
+    assert model.best_validation_score_ == max(model.validation_scores_)
+    assert model.best_loss_ is None
+
+
+def test_early_stopping_too_small_validation_set():
+    model = RegMLPRegressor(early_stopping=True, validation_fraction=0.1)
+    with pytest.raises(ValueError, match="validation set is too small"):
+        model.fit(X_reg[:10], y_reg[:10])
+
+
+def test_training_loss_stopping_and_max_iter_warning():
+    model = RegMLPRegressor((8,), tol=0.5, n_iter_no_change=2, random_state=0)
+    model.fit(X_reg, y_reg)
+    # as MLPClassifier: stops once the count exceeds n_iter_no_change
+    assert model.n_iter_ == 4
+    with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(3\) reached"):
+        RegMLPRegressor((8,), max_iter=3).fit(X_reg, y_reg)
+
+
+def test_lbfgs_max_fun_warns():
+    with pytest.warns(ConvergenceWarning, match="max_fun"):
+        model = RegMLPClassifier((8,), solver="lbfgs", max_fun=5, random_state=0)
+        model.fit(X_digits, y_digits)
+    assert model.n_iter_ <= 5
+
+
+def test_adaptive_learning_rate_divides_by_five():
+    model = RegMLPClassifier(
+        (8,), solver="sgd", learning_rate="adaptive", tol=0.5, max_iter=300
+    ).fit(X_digits, y_digits)
+    assert model._optimizer.learning_rate <= 1e-6
+    assert model.n_iter_ < 300
+
+
+def test_invscaling_learning_rate_decays():
+    model = RegMLPRegressor(
+        (8,), solver="sgd", learning_rate="invscaling", power_t=0.5, max_iter=3
+    ).fit(X_reg, y_reg)
+    assert model._optimizer.learning_rate == pytest.approx(
+        0.001 / (model.t_ + 1) ** 0.5
+    )
+
+
+def test_verbose_prints_iterations(capsys):
+    RegMLPClassifier((4,), max_iter=3, verbose=True).fit(X_digits, y_digits)
+    out = capsys.readouterr().out
+    assert re.findall(r"Iteration (\d+), loss = \d+\.\d{8}", out) == ["1", "2", "3"]
+    RegMLPClassifier((4,), solver="lbfgs", max_iter=3, verbose=True).fit(
+        X_digits, y_digits
+    )
+    assert "Iteration 3, loss = " in capsys.readouterr().out
+
+
+# -- targets -----------------------------------------------------------------------
+
+
+def test_binary_multiclass_multilabel_outputs():
+    binary = RegMLPClassifier((8,), solver="lbfgs", random_state=0)
+    binary.fit(X_digits, y_digits == 1)
+    assert binary.out_activation_ == "logistic" and binary.n_outputs_ == 1
+    proba = binary.predict_proba(X_digits)
+    assert proba.shape == (150, 2)
+    assert_allclose(proba.sum(axis=1), 1)
+    assert_allclose(binary.predict_log_proba(X_digits), np.log(proba))
+
+    multi = RegMLPClassifier((8,), solver="lbfgs", random_state=0)
+    multi.fit(X_digits, y_digits)
+    assert multi.out_activation_ == "softmax" and multi.n_outputs_ == 3
+    assert_allclose(multi.predict_proba(X_digits).sum(axis=1), 1)
+    assert_array_equal(
+        multi.predict(X_digits), multi.classes_[multi.predict_proba(X_digits).argmax(1)]
+    )
+
+    X, Y = make_multilabel_classification(n_samples=100, n_classes=4, random_state=0)
+    labels = RegMLPClassifier((16,), solver="lbfgs", random_state=0, max_iter=500)
+    labels.fit(X, Y)
+    assert labels.out_activation_ == "logistic" and labels.n_outputs_ == 4
+    assert labels.predict(X).shape == (100, 4)
+    assert labels.score(X, Y) > 0.9
+
+
+def test_two_dimensional_regression_targets():
+    Y = np.column_stack([y_reg, -2 * y_reg + 1])
+    model = RegMLPRegressor((16,), solver="lbfgs", random_state=0).fit(X_reg, Y)
+    assert model.predict(X_reg).shape == (120, 2)
+    assert model.score(X_reg, Y) > 0.99
+
+
+def test_poisson_regression():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 3))
+    y = rng.poisson(np.exp(0.5 * X[:, 0] - 0.3 * X[:, 1]))
+    model = RegMLPRegressor((), loss="poisson", solver="lbfgs", alpha=1e-6).fit(X, y)
+    assert model.out_activation_ == "exp"
+    assert (model.predict(X) > 0).all()
+    assert_allclose(model.coefs_[0].ravel(), [0.5, -0.3, 0.0], atol=0.15)
+    with pytest.raises(ValueError, match="negative"):
+        RegMLPRegressor(loss="poisson").fit(X, y - 5)
+
+
+def test_sample_weight_zero_equals_removing_samples():
+    sw = np.ones(len(y_reg))
+    sw[:30] = 0
+    params = dict(hidden_layer_sizes=(), solver="lbfgs", tol=1e-10, alpha=0.01)
+    weighted = RegMLPRegressor(**params).fit(X_reg, y_reg, sample_weight=sw)
+    removed = RegMLPRegressor(**params).fit(X_reg[30:], y_reg[30:])
+    assert_allclose(weighted.coefs_[0], removed.coefs_[0], rtol=1e-6)
+
+
+def test_float32_in_float32_out():
+    X32 = X_digits.astype(np.float32)
+    model = RegMLPClassifier((8,), max_iter=5, random_state=0).fit(X32, y_digits)
+    assert all(c.dtype == np.float32 for c in model.coefs_ + model.intercepts_)
+    assert model.predict_proba(X32).dtype == np.float32
+    model64 = RegMLPClassifier((8,), max_iter=5, random_state=0).fit(X_digits, y_digits)
+    assert model64.coefs_[0].dtype == np.float64
+    assert_allclose(model.coefs_[0], model64.coefs_[0], rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_sparse_input_matches_dense(solver):
+    X = np.where(np.abs(X_reg) > 0.8, X_reg, 0)
+    params = dict(hidden_layer_sizes=(8,), solver=solver, max_iter=20, random_state=0)
+    dense = RegMLPRegressor(**params).fit(X, y_reg)
+    for fmt in (sp.csr_matrix, sp.csc_matrix):
+        sparse = RegMLPRegressor(**params).fit(fmt(X), y_reg)
+        assert_allclose(sparse.coefs_[0], dense.coefs_[0], rtol=1e-9, atol=1e-12)
+        assert_allclose(sparse.predict(fmt(X)), dense.predict(X), rtol=1e-9)
+
+
+def test_feature_names_in():
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(X_reg, columns=[f"f{i}" for i in range(6)])
+    model = RegMLPRegressor((4,), max_iter=5).fit(X, y_reg)
+    assert_array_equal(model.feature_names_in_, X.columns)
+
+
+# -- curves and attributes ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("penalty", ["l2", "l1", "group_lasso"])
+def test_curves_are_consistent(penalty, solver):
+    from skregnet._penalties import make_penalty
+
+    model = RegMLPRegressor(
+        (8,), penalty=penalty, alpha=0.01, solver=solver, max_iter=15, random_state=0
+    ).fit(X_reg, y_reg)
+    assert len(model.loss_curve_) == len(model.data_loss_curve_)
+    assert len(model.loss_curve_) == len(model.alpha_curve_)
+    assert model.alpha_curve_ == [0.01] * len(model.alpha_curve_)
+    assert model.loss_ == model.loss_curve_[-1]
+    # the last entry is J at the final weights: data term + alpha * R(W)
+    penalty_obj = make_penalty(
+        penalty, coef_shapes=[c.shape for c in model.coefs_], l1_ratio=0.5
+    )
+    expected_penalty = penalty_obj.value(_weights(model), 0.01)
+    assert model.loss_curve_[-1] - model.data_loss_curve_[-1] == pytest.approx(
+        expected_penalty, rel=1e-9
+    )
+    if solver == "lbfgs":
+        data = 0.5 * np.mean((model.predict(X_reg) - y_reg) ** 2)
+        assert model.data_loss_curve_[-1] == pytest.approx(data, rel=1e-9)
+
+
+def test_feature_importances():
+    rng = np.random.RandomState(0)
+    X = np.column_stack([X_reg[:, :2], rng.normal(size=(120, 4))])
+    y = X_reg[:, 0] - X_reg[:, 1]
+    model = RegMLPRegressor(
+        (8,), penalty="group_lasso", alpha=0.05, solver="lbfgs", random_state=0
+    ).fit(X, y)
+    importances = model.feature_importances_
+    assert importances.sum() == pytest.approx(1)
+    assert_allclose(
+        importances,
+        np.linalg.norm(model.coefs_[0], axis=1)
+        / np.linalg.norm(model.coefs_[0], axis=1).sum(),
+    )
+    assert (importances[2:] == 0).all() and (importances[:2] > 0).all()
+
+    dead = RegMLPRegressor((4,), penalty="l1", alpha=100.0, solver="lbfgs").fit(X, y)
+    assert_array_equal(dead.feature_importances_, np.zeros(6))
+
+
+def test_zeros_init_keeps_hidden_units_identical():
+    with pytest.warns(UserWarning, match="symmetry"):
+        model = RegMLPRegressor((5,), init="zeros", solver="lbfgs").fit(X_reg, y_reg)
+    W = model.coefs_[0]
+    # every hidden unit got the same update: ReLU at zero has zero gradient
+    assert_allclose(W, W[:, :1] * np.ones((1, 5)))
+
+
+# -- faults -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver, lr", [("sgd", 1e6), ("adam", 1e200)])
+def test_divergence_keeps_last_finite_weights(solver, lr):
+    X = X_reg * 1e3
+    model = RegMLPRegressor((8,), solver=solver, learning_rate_init=lr, max_iter=50)
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        model.fit(X, y_reg * 1e6)
+    assert all(np.isfinite(c).all() for c in model.coefs_ + model.intercepts_)
+    assert np.isfinite(model.predict(X)).all()
+
+
+def test_keyboard_interrupt_leaves_a_fitted_model():
+    def schedule(epoch, data_loss, alpha):
+        if epoch == 3:
+            raise KeyboardInterrupt
+        return alpha
+
+    model = RegMLPClassifier((8,), alpha_schedule=schedule, random_state=0)
+    with pytest.warns(UserWarning, match="interrupted"):
+        model.fit(X_digits, y_digits)
+    assert model.n_iter_ == 3
+    assert model.predict(X_digits).shape == (150,)
+
+
+def test_keyboard_interrupt_during_lbfgs(monkeypatch):
+    original = _network.Network.loss_grad
+    calls = []
+
+    def interrupting(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 20:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(_network.Network, "loss_grad", interrupting)
+    model = RegMLPClassifier((8,), solver="lbfgs", random_state=0)
+    with pytest.warns(UserWarning, match="interrupted"):
+        model.fit(X_digits, y_digits)
+    assert 0 < model.n_iter_ < 20
+    assert np.isfinite(model.coefs_[0]).all()
+    assert model.score(X_digits, y_digits) > 0.5
+
+
+# -- the ecosystem ---------------------------------------------------------------------
+
+
+def test_grid_search_over_penalty_alpha_init_in_a_pipeline():
+    X, y = make_classification(n_samples=120, n_features=8, random_state=0)
+    pipe = make_pipeline(
+        StandardScaler(), RegMLPClassifier((8,), solver="lbfgs", random_state=0)
+    )
+    grid = {
+        "regmlpclassifier__penalty": ["l2", "l1"],
+        "regmlpclassifier__alpha": [1e-3, 1e-1],
+        "regmlpclassifier__init": ["he_normal", "glorot_uniform"],
+    }
+    search = GridSearchCV(pipe, grid, cv=3, n_jobs=2).fit(X, y)
+    assert len(search.cv_results_["params"]) == 8
+    assert search.best_score_ > 0.8
+    assert search.best_estimator_.score(X, y) > 0.8
+
+
+def test_pickle_round_trip_keeps_training_state():
+    model = RegMLPRegressor((8,), max_iter=5, random_state=0).fit(X_reg, y_reg)
+    clone = pickle.loads(pickle.dumps(model))
+    assert_array_equal(clone.predict(X_reg), model.predict(X_reg))
+    model.partial_fit(X_reg, y_reg)
+    clone.partial_fit(X_reg, y_reg)
+    assert_array_equal(clone.coefs_[0], model.coefs_[0])

@@ -242,7 +242,9 @@ class BaseRegMLP(BaseEstimator, ABC):
         if Y.ndim == 1:
             Y = Y.reshape(-1, 1)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
 
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         rng = check_random_state(self.random_state)

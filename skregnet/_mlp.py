@@ -66,8 +66,8 @@ default='relu'
         Strength of the penalty. The objective is the weighted *mean* data loss
         plus ``alpha * R(W)``, whatever the batch size, so with no hidden layer
         ``alpha=a`` on n samples is ``Ridge(alpha=n*a)``, ``Lasso(alpha=a)`` or
-        ``LogisticRegression(C=1/(n*a))``. (``MLPClassifier`` divides its L2
-        term by the sample size instead.)
+        ``LogisticRegression(C=1/(n*a))``. ``MLPClassifier`` divides its L2
+        term by the sample size instead.
 
     l1_ratio : float, default=0.5
         The L1 share of ``'elasticnet'``, in [0, 1].
@@ -228,9 +228,11 @@ _SHARED_ATTRIBUTES = """\
 
 
 def _fill_doc(cls):
+    # the placeholders are indented like the docstring, the blocks' first
+    # line is not
     cls.__doc__ = cls.__doc__.format(
-        parameters=_SHARED_PARAMETERS.rstrip("\n"),
-        attributes=_SHARED_ATTRIBUTES.rstrip("\n"),
+        parameters=_SHARED_PARAMETERS.strip(),
+        attributes=_SHARED_ATTRIBUTES.strip(),
     )
     return cls
 
@@ -239,45 +241,45 @@ def _fill_doc(cls):
 class RegMLPClassifier(ClassifierMixin, BaseRegMLP):
     """Multilayer perceptron classifier with first-class regularization.
 
-        Minimizes the weighted mean log loss plus ``alpha * R(W)`` with the
-        penalty, initialization and alpha schedule of your choice. Binary and
-        multilabel targets get logistic outputs, multiclass targets a softmax.
+    Minimizes the weighted mean log loss plus ``alpha * R(W)`` with the
+    penalty, initialization and alpha schedule of your choice. Binary and
+    multilabel targets get logistic outputs, multiclass targets a softmax.
 
-        Parameters
-        ----------
+    Parameters
+    ----------
     {parameters}
 
-        Attributes
-        ----------
-        classes_ : ndarray or list of ndarray
-            The class labels (for multilabel targets, one array per output).
+    Attributes
+    ----------
+    classes_ : ndarray or list of ndarray
+        The class labels (for multilabel targets, one array per output).
 
     {attributes}
 
-        See Also
-        --------
-        RegMLPRegressor : The same network for regression.
-        sklearn.neural_network.MLPClassifier : scikit-learn's MLP, L2 only.
+    See Also
+    --------
+    RegMLPRegressor : The same network for regression.
+    sklearn.neural_network.MLPClassifier : The MLP of scikit-learn, L2 only.
 
-        Notes
-        -----
-        With ``hidden_layer_sizes=()`` and ``penalty='l2'``, the model is
-        ``LogisticRegression(C=1 / (n_samples * alpha))``.
+    Notes
+    -----
+    With ``hidden_layer_sizes=()`` and ``penalty='l2'``, the model is
+    ``LogisticRegression(C=1 / (n_samples * alpha))``.
 
-        Examples
-        --------
-        >>> from sklearn.datasets import load_iris
-        >>> from sklearn.pipeline import make_pipeline
-        >>> from sklearn.preprocessing import StandardScaler
-        >>> from skregnet import RegMLPClassifier
-        >>> X, y = load_iris(return_X_y=True)
-        >>> clf = make_pipeline(
-        ...     StandardScaler(),
-        ...     RegMLPClassifier((16,), penalty="l1", alpha=1e-3, solver="lbfgs",
-        ...                      random_state=0),
-        ... ).fit(X, y)
-        >>> clf.score(X, y) > 0.95
-        True
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skregnet import RegMLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = make_pipeline(
+    ...     StandardScaler(),
+    ...     RegMLPClassifier((16,), penalty="l1", alpha=1e-3, solver="lbfgs",
+    ...                      random_state=0),
+    ... ).fit(X, y)
+    >>> clf.score(X, y) > 0.95
+    True
     """
 
     def _encode_targets(self, y, incremental, first_pass):
@@ -409,44 +411,44 @@ class RegMLPClassifier(ClassifierMixin, BaseRegMLP):
 class RegMLPRegressor(RegressorMixin, BaseRegMLP):
     """Multilayer perceptron regressor with first-class regularization.
 
-        Minimizes the weighted mean loss (squared error or Poisson deviance) plus
-        ``alpha * R(W)`` with the penalty, initialization and alpha schedule of
-        your choice.
+    Minimizes the weighted mean loss (squared error or Poisson deviance) plus
+    ``alpha * R(W)`` with the penalty, initialization and alpha schedule of
+    your choice.
 
-        Parameters
-        ----------
+    Parameters
+    ----------
     {parameters}
 
-        loss : {{'squared_error', 'poisson'}}, default='squared_error'
-            The per-sample loss: 1/2 sum_k (y_k - y_pred_k)**2 with an identity
-            output, or y_pred - y log(y_pred) with an exponential output (y >= 0).
+    loss : {{'squared_error', 'poisson'}}, default='squared_error'
+        The per-sample loss: 1/2 sum_k (y_k - y_pred_k)**2 with an identity
+        output, or y_pred - y log(y_pred) with an exponential output (y >= 0).
 
-        Attributes
-        ----------
+    Attributes
+    ----------
     {attributes}
 
-        See Also
-        --------
-        RegMLPClassifier : The same network for classification.
-        sklearn.neural_network.MLPRegressor : scikit-learn's MLP, L2 only.
+    See Also
+    --------
+    RegMLPClassifier : The same network for classification.
+    sklearn.neural_network.MLPRegressor : The MLP of scikit-learn, L2 only.
 
-        Notes
-        -----
-        With ``hidden_layer_sizes=()``, ``penalty='l2', alpha=a`` is
-        ``Ridge(alpha=n_samples * a)``, ``penalty='l1'`` is ``Lasso(alpha=a)``
-        and ``penalty='elasticnet'`` is ``ElasticNet(alpha=a, l1_ratio=...)``.
+    Notes
+    -----
+    With ``hidden_layer_sizes=()``, ``penalty='l2', alpha=a`` is
+    ``Ridge(alpha=n_samples * a)``, ``penalty='l1'`` is ``Lasso(alpha=a)``
+    and ``penalty='elasticnet'`` is ``ElasticNet(alpha=a, l1_ratio=...)``.
 
-        Examples
-        --------
-        >>> from sklearn.datasets import make_regression
-        >>> from skregnet import RegMLPRegressor
-        >>> X, y = make_regression(n_samples=100, n_features=5, noise=1.0,
-        ...                        random_state=0)
-        >>> lasso = RegMLPRegressor((), penalty="l1", alpha=1.0, solver="lbfgs")
-        >>> lasso.fit(X, y).coefs_[0].shape
-        (5, 1)
-        >>> lasso.score(X, y) > 0.99
-        True
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skregnet import RegMLPRegressor
+    >>> X, y = make_regression(n_samples=100, n_features=5, noise=1.0,
+    ...                        random_state=0)
+    >>> lasso = RegMLPRegressor((), penalty="l1", alpha=1.0, solver="lbfgs")
+    >>> lasso.fit(X, y).coefs_[0].shape
+    (5, 1)
+    >>> lasso.score(X, y) > 0.99
+    True
     """
 
     _parameter_constraints: dict = {

@@ -150,14 +150,16 @@ def _group_shrinkage_scaled(W, S, alpha, n_newton=30):
     A row is zero iff ``||W[j] / S[j]|| <= alpha``; otherwise
     ``z_i = w_i r / (r + alpha s_i)`` where ``r = ||z||`` solves
     ``sum_i (w_i / (r + alpha s_i))**2 = 1``, found by Newton's method from
-    ``r = 0`` (the function is convex and decreasing, so the iterates rise
-    monotonically to the root). With equal steps this is ordinary group
+    ``r0 = max(||w|| - alpha max(s), 0)``, where the function is still >= 0
+    (it is convex and decreasing, so the iterates rise monotonically to the
+    root, which lies below ``||w|| - alpha min(s)``: a few iterations). With equal steps this is ordinary group
     soft-thresholding.
     """
     W, A = W.astype(float), alpha * S.astype(float)
     active = np.sum((W / S) ** 2, axis=1) > alpha**2
     r = np.zeros(W.shape[0])
-    Wa, Aa, ra = W[active], A[active], r[active]
+    Wa, Aa = W[active], A[active]
+    ra = np.maximum(np.linalg.norm(Wa, axis=1) - Aa.max(axis=1, initial=0), 0.0)
     for _ in range(n_newton):
         d = ra[:, None] + Aa
         q2 = (Wa / d) ** 2

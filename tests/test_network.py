@@ -1,0 +1,335 @@
+"""The NumPy core: finite-difference gradients, loss values, dtypes, layout.
+
+The gradients of ``Network.loss_grad`` (plus the smooth part of a penalty) are
+checked by central differences for every hidden activation x every loss x
+every penalty, on dense and sparse X; the loss value against a reference
+forward pass written here from SPEC §1.
+"""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import expit, softmax
+
+from skregnet._activations import ACTIVATIONS
+from skregnet._losses import LOSSES
+from skregnet._network import Layout, Network
+from skregnet._penalties import PENALTIES, make_penalty
+
+N_SAMPLES = 7
+N_FEATURES = 4
+HIDDEN = [5, 3]
+EPS = 1e-6
+ALPHA = 0.2
+L1_RATIO = 0.3
+
+
+def _real(rng, n, n_out):
+    return rng.normal(size=(n, n_out))
+
+
+def _counts(rng, n, n_out):
+    return rng.poisson(2.0, size=(n, n_out)).astype(float)
+
+
+def _binary(rng, n, n_out):
+    y = rng.randint(0, 2, size=(n, n_out)).astype(float)
+    y[0], y[1] = 0.0, 1.0  # both labels present in every output
+    return y
+
+
+def _one_hot(rng, n, n_out):
+    labels = np.arange(n) % n_out
+    rng.shuffle(labels)
+    return np.eye(n_out)[labels]
+
+
+# id -> (loss name, number of outputs, target generator)
+LOSS_CASES = {
+    "squared_error": ("squared_error", 2, _real),
+    "poisson": ("poisson", 2, _counts),
+    "binary": ("binary_log_loss", 1, _binary),
+    "multilabel": ("binary_log_loss", 3, _binary),
+    "multiclass": ("log_loss", 3, _one_hot),
+}
+
+# SPEC §1: the canonical output of each loss
+SPEC_OUT_ACTIVATION = {
+    "squared_error": "identity",
+    "poisson": "exp",
+    "binary_log_loss": "logistic",
+    "log_loss": "softmax",
+}
+
+REF_HIDDEN = {
+    "identity": lambda z: z,
+    "logistic": expit,
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z),
+}
+
+REF_OUT = {
+    "identity": lambda z: z,
+    "exp": np.exp,
+    "logistic": expit,
+    "softmax": lambda z: softmax(z, axis=1),
+}
+
+
+def _ref_per_sample(loss_name, y, p):
+    """Per-sample losses written from the table of SPEC §1."""
+    if loss_name == "squared_error":
+        return 0.5 * ((y - p) ** 2).sum(axis=1)
+    if loss_name == "poisson":
+        return (p - y * np.log(p)).sum(axis=1)
+    if loss_name == "binary_log_loss":
+        return (-y * np.log(p) - (1 - y) * np.log(1 - p)).sum(axis=1)
+    assert loss_name == "log_loss"
+    return -np.log(p[y.astype(bool)])
+
+
+def _ref_forward(coefs, intercepts, X, activation, out_activation, masks=None):
+    A = X.toarray() if sp.issparse(X) else X
+    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
+        Z = A @ W + b
+        if i == len(coefs) - 1:
+            return REF_OUT[out_activation](Z)
+        A = REF_HIDDEN[activation](Z)
+        if masks is not None:
+            A = A * masks[i]
+    raise AssertionError("unreachable")
+
+
+def _make(loss_case, activation, sparse, seed, dtype=np.float64):
+    """A small network, random parameters and data for one combination."""
+    loss_name, n_out, make_y = LOSS_CASES[loss_case]
+    rng = np.random.RandomState(seed)
+    layout = Layout([N_FEATURES, *HIDDEN, n_out])
+    loss = LOSSES[loss_name]
+    network = Network(layout, activation, loss.out_activation, loss)
+    params = rng.normal(scale=0.5, size=layout.n_params)
+    X = rng.normal(size=(N_SAMPLES, N_FEATURES))
+    if sparse:
+        X[rng.uniform(size=X.shape) < 0.5] = 0.0
+        X = sp.csr_matrix(X)
+    y = make_y(rng, N_SAMPLES, n_out)
+    s = rng.uniform(0.5, 2.0, size=N_SAMPLES)
+    w = s / s.sum()
+    if dtype != np.float64:
+        params, X, y, w = (a.astype(dtype) for a in (params, X, y, w))
+    return network, params, X, y, w, rng
+
+
+def _masks(rng, keep=0.6):
+    return [rng.binomial(1, keep, size=(N_SAMPLES, units)) / keep for units in HIDDEN]
+
+
+def _finite_differences(f, params):
+    grad = np.empty_like(params)
+    for j in range(params.size):
+        p = params.copy()
+        p[j] += EPS
+        up = f(p)
+        p[j] -= 2 * EPS
+        down = f(p)
+        grad[j] = (up - down) / (2 * EPS)
+    return grad
+
+
+SPARSE = [False, True]
+SPARSE_IDS = ["dense", "sparse"]
+
+
+@pytest.mark.parametrize("sparse", SPARSE, ids=SPARSE_IDS)
+@pytest.mark.parametrize("penalty", list(PENALTIES), ids=str)
+@pytest.mark.parametrize("loss_case", list(LOSS_CASES))
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_gradient_finite_differences(activation, loss_case, penalty, sparse, seed):
+    network, params, X, y, w, _ = _make(loss_case, activation, sparse, seed)
+    layout = network.layout
+    n_coef = layout.n_coef
+    pen = make_penalty(penalty, coef_shapes=layout.coef_shapes, l1_ratio=L1_RATIO)
+    scratch = np.empty_like(params)
+
+    def objective(p):
+        loss, _ = network.loss_grad(p, X, y, w, scratch)
+        return loss + pen.smooth_value(p[:n_coef], ALPHA)
+
+    grad = np.full_like(params, np.nan)
+    network.loss_grad(params, X, y, w, grad)
+    pen.add_smooth_grad(params[:n_coef], ALPHA, grad[:n_coef])
+    expected = _finite_differences(objective, params)
+    assert_allclose(grad, expected, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("sparse", SPARSE, ids=SPARSE_IDS)
+@pytest.mark.parametrize("loss_case", list(LOSS_CASES))
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_gradient_with_fixed_dropout_masks(activation, loss_case, sparse, seed):
+    network, params, X, y, w, rng = _make(loss_case, activation, sparse, seed)
+    masks = _masks(rng)
+    scratch = np.empty_like(params)
+
+    def objective(p):
+        return network.loss_grad(p, X, y, w, scratch, masks=masks)[0]
+
+    grad = np.full_like(params, np.nan)
+    network.loss_grad(params, X, y, w, grad, masks=masks)
+    expected = _finite_differences(objective, params)
+    assert_allclose(grad, expected, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+def test_loss_out_activation_is_canonical(loss_name):
+    assert LOSSES[loss_name].out_activation == SPEC_OUT_ACTIVATION[loss_name]
+
+
+@pytest.mark.parametrize("use_masks", [False, True], ids=["plain", "dropout"])
+@pytest.mark.parametrize("sparse", SPARSE, ids=SPARSE_IDS)
+@pytest.mark.parametrize("loss_case", list(LOSS_CASES))
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_loss_value_by_hand(activation, loss_case, sparse, use_masks, seed):
+    network, params, X, y, _, rng = _make(loss_case, activation, sparse, seed)
+    loss_name = LOSS_CASES[loss_case][0]
+    s = rng.uniform(0.1, 3.0, size=N_SAMPLES)  # unnormalized sample weights
+    masks = _masks(rng) if use_masks else None
+    layout = network.layout
+    y_ref = _ref_forward(
+        layout.coefs(params),
+        layout.intercepts(params),
+        X,
+        activation,
+        SPEC_OUT_ACTIVATION[loss_name],
+        masks=masks,
+    )
+    expected = np.sum(s * _ref_per_sample(loss_name, y, y_ref)) / np.sum(s)
+
+    grad = np.empty_like(params)
+    loss, y_pred = network.loss_grad(params, X, y, s / s.sum(), grad, masks=masks)
+    assert isinstance(loss, float)
+    assert_allclose(loss, expected, rtol=1e-12, atol=0)
+    assert_allclose(y_pred, y_ref, rtol=1e-12, atol=1e-15)
+    if not use_masks:
+        assert_allclose(network.predict(params, X), y_ref, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("sparse", SPARSE, ids=SPARSE_IDS)
+@pytest.mark.parametrize("loss_case", list(LOSS_CASES))
+def test_float32_in_float32_out(loss_case, sparse, seed):
+    network, p64, X64, y64, w64, _ = _make(loss_case, "tanh", sparse, seed)
+    net32, p32, X32, y32, w32, _ = _make(
+        loss_case, "tanh", sparse, seed, dtype=np.float32
+    )
+    assert p32.dtype == X32.dtype == np.float32
+    grad32 = np.empty_like(p32)
+    loss32, y_pred32 = net32.loss_grad(p32, X32, y32, w32, grad32)
+    grad64 = np.empty_like(p64)
+    loss64, y_pred64 = network.loss_grad(p64, X64, y64, w64, grad64)
+    assert y_pred32.dtype == np.float32
+    assert grad32.dtype == np.float32
+    assert net32.predict(p32, X32).dtype == np.float32
+    assert_allclose(loss32, loss64, rtol=1e-5)
+    assert_allclose(y_pred32, y_pred64, rtol=1e-5, atol=1e-6)
+    assert_allclose(grad32, grad64, rtol=1e-4, atol=1e-6)
+
+
+def test_work_arrays_reused_across_batch_sizes_and_dtypes(seed):
+    """Reusing the work arrays of a larger batch / another dtype changes nothing."""
+    network, params, X, y, w, _ = _make("multiclass", "relu", False, seed)
+    fresh, *_ = _make("multiclass", "relu", False, seed)
+    sub = slice(2, 5)
+    w_sub = w[sub] / w[sub].sum()
+
+    grad_full = np.empty_like(params)
+    loss_full, _ = network.loss_grad(params, X, y, w, grad_full)
+    grad_sub = np.empty_like(params)
+    loss_sub, y_pred_sub = network.loss_grad(params, X[sub], y[sub], w_sub, grad_sub)
+    assert y_pred_sub.shape == (3, 3)
+    network.loss_grad(
+        params.astype(np.float32),
+        X.astype(np.float32),
+        y.astype(np.float32),
+        w.astype(np.float32),
+        np.empty(params.size, dtype=np.float32),
+    )
+    grad_again = np.empty_like(params)
+    loss_again, _ = network.loss_grad(params, X, y, w, grad_again)
+
+    grad_ref = np.empty_like(params)
+    loss_ref, _ = fresh.loss_grad(params, X[sub], y[sub], w_sub, grad_ref)
+    assert loss_sub == loss_ref
+    assert_array_equal(grad_sub, grad_ref)
+    assert loss_again == loss_full
+    assert_array_equal(grad_again, grad_full)
+
+
+# -- Layout --------------------------------------------------------------------
+
+
+def test_layout_sizes():
+    layout = Layout([4, 5, 3, 2])
+    assert layout.coef_shapes == [(4, 5), (5, 3), (3, 2)]
+    assert layout.n_coef == 4 * 5 + 5 * 3 + 3 * 2
+    assert layout.n_params == layout.n_coef + 5 + 3 + 2
+
+
+def test_layout_order_weights_then_biases():
+    """[W1, ..., WL, b1, ..., bL], each weight matrix in C order."""
+    layout = Layout([4, 5, 3, 2])
+    flat = np.arange(layout.n_params, dtype=float)
+    coefs = layout.coefs(flat)
+    intercepts = layout.intercepts(flat)
+    assert_array_equal(coefs[0], np.arange(20).reshape(4, 5))
+    assert_array_equal(coefs[1], np.arange(20, 35).reshape(5, 3))
+    assert_array_equal(coefs[2], np.arange(35, 41).reshape(3, 2))
+    assert_array_equal(intercepts[0], np.arange(41, 46))
+    assert_array_equal(intercepts[1], np.arange(46, 49))
+    assert_array_equal(intercepts[2], np.arange(49, 51))
+
+
+def test_layout_views_share_memory():
+    layout = Layout([4, 5, 3, 2])
+    flat = np.zeros(layout.n_params)
+    coefs = layout.coefs(flat)
+    intercepts = layout.intercepts(flat)
+    for view in coefs + intercepts:
+        assert np.shares_memory(view, flat)
+    coefs[1][2, 1] = 7.0
+    intercepts[2][1] = -3.0
+    expected = np.zeros(layout.n_params)
+    expected[20 + 2 * 3 + 1] = 7.0
+    expected[layout.n_coef + 5 + 3 + 1] = -3.0
+    assert_array_equal(flat, expected)
+    # and writing the buffer shows through the views
+    flat[0] = 5.0
+    assert coefs[0][0, 0] == 5.0
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_layout_pack_round_trip(dtype, seed):
+    rng = np.random.RandomState(seed)
+    layout = Layout([4, 5, 3, 2])
+    coefs = [rng.normal(size=shape) for shape in layout.coef_shapes]
+    intercepts = [rng.normal(size=units) for units in [5, 3, 2]]
+    flat = layout.pack(coefs, intercepts, dtype)
+    assert flat.dtype == dtype
+    assert flat.shape == (layout.n_params,)
+    for got, want in zip(layout.coefs(flat), coefs, strict=True):
+        assert_array_equal(got, want.astype(dtype))
+    for got, want in zip(layout.intercepts(flat), intercepts, strict=True):
+        assert_array_equal(got, want.astype(dtype))
+    # packing copies: the source arrays are not views of the buffer
+    assert not any(np.shares_memory(flat, a) for a in coefs + intercepts)
+    again = layout.pack(layout.coefs(flat), layout.intercepts(flat), dtype)
+    assert_array_equal(again, flat)
+
+
+def test_layout_linear_model():
+    layout = Layout([6, 2])
+    flat = np.arange(layout.n_params, dtype=float)
+    assert layout.n_coef == 12
+    assert layout.n_params == 14
+    assert_array_equal(layout.coefs(flat)[0], np.arange(12).reshape(6, 2))
+    assert_array_equal(layout.intercepts(flat)[0], [12, 13])

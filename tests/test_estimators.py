@@ -21,8 +21,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skregnet import RegMLPClassifier, RegMLPRegressor
-from skregnet import _network
+from skregnet import RegMLPClassifier, RegMLPRegressor, _network
 
 X_digits, y_digits = load_digits(n_class=3, return_X_y=True)
 X_digits = StandardScaler().fit_transform(X_digits[:150])

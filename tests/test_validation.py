@@ -61,7 +61,7 @@ def test_invalid_hyperparameter_names_the_parameter(Estimator, name, value):
 
 
 def test_invalid_loss_of_the_regressor():
-    with pytest.raises(InvalidParameterError, match="'loss' parameter.*poisson"):
+    with pytest.raises(InvalidParameterError, match=r"'loss' parameter.*poisson"):
         RegMLPRegressor(loss="huber").fit(X, y_reg)
     assert "loss" not in RegMLPClassifier().get_params()
 
@@ -135,9 +135,9 @@ def test_malformed_y(Estimator):
 def test_feature_count_must_match_fit(Estimator):
     y = y_class if Estimator is RegMLPClassifier else y_reg
     model = Estimator((3,), max_iter=3).fit(X, y)
-    with pytest.raises(ValueError, match="X has 3 features, but .* is expecting 4"):
+    with pytest.raises(ValueError, match=r"X has 3 features, but .* is expecting 4"):
         model.predict(X[:, :3])
-    with pytest.raises(ValueError, match="X has 5 features, but .* is expecting 4"):
+    with pytest.raises(ValueError, match=r"X has 5 features, but .* is expecting 4"):
         model.partial_fit(np.hstack([X, X[:, :1]]), y)
 
 

@@ -355,7 +355,10 @@ class BaseRegMLP(BaseEstimator, ABC):
         """Norm of each input feature's first-layer weights, summing to one.
 
         All zeros when the whole first layer is zero. Usable by
-        :class:`~sklearn.feature_selection.SelectFromModel`.
+        :class:`~sklearn.feature_selection.SelectFromModel`; with
+        ``penalty='group_lasso'`` pass ``threshold=1e-12`` to keep exactly the
+        features whose first-layer row is not zero (its default threshold is
+        the mean importance, as for every estimator other than an L1 one).
         """
         check_is_fitted(self)
         norms = np.linalg.norm(self.coefs_[0], axis=1)

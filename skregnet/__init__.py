@@ -2,7 +2,16 @@
 regularization (penalty, its strength alpha, how alpha changes while training)
 and weight initialization."""
 
+from skregnet._cv import RegMLPClassifierCV, RegMLPRegressorCV
 from skregnet._mlp import RegMLPClassifier, RegMLPRegressor
+from skregnet._path import regmlp_path
 from skregnet._version import __version__
 
-__all__ = ["RegMLPClassifier", "RegMLPRegressor", "__version__"]
+__all__ = [
+    "RegMLPClassifier",
+    "RegMLPClassifierCV",
+    "RegMLPRegressor",
+    "RegMLPRegressorCV",
+    "__version__",
+    "regmlp_path",
+]

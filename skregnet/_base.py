@@ -294,18 +294,27 @@ class BaseRegMLP(BaseEstimator, ABC):
         self.loss_curve_ = []
         self.data_loss_curve_ = []
         self.alpha_curve_ = []
+        self.validation_scores_ = [] if self.early_stopping else None
+        self._reset_stopping_state()
+        if hasattr(self, "_optimizer"):
+            del self._optimizer
+
+    def _reset_stopping_state(self):
+        """Forget the best epoch so far: the no-improvement rule starts afresh.
+
+        A first fit starts this way; a regularization path calls it before
+        each warm-started point, whose objective (another alpha) is not
+        comparable with the previous point's.
+        """
         self._no_improvement_count = 0
         self._best_params = None
+        self._best_terms = None
         if self.early_stopping:
-            self.validation_scores_ = []
             self.best_validation_score_ = -np.inf
             self.best_loss_ = None
         else:
-            self.validation_scores_ = None
             self.best_validation_score_ = None
             self.best_loss_ = np.inf
-        if hasattr(self, "_optimizer"):
-            del self._optimizer
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

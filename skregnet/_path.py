@@ -1,0 +1,464 @@
+"""The regularization path: one network fitted along increasing alphas.
+
+``regmlp_path`` fits a ``RegMLPClassifier`` / ``RegMLPRegressor`` at each alpha
+of a grid, from the **weakest up**, each fit warm-started from the previous
+solution (as LassoNet does). A linear model's path goes the other way
+(``enet_path`` starts where all coefficients are zero), but all-zero weights
+are a stationary point of a network: a path started there never leaves it.
+
+``_alpha_grid`` builds the data-driven grid used when ``alphas`` is an int,
+and ``_iter_path`` is the loop shared by ``regmlp_path`` and the
+cross-validated estimators of ``skregnet._cv``.
+"""
+
+import time
+import warnings
+from dataclasses import dataclass, field
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import clone, is_regressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import _check_sample_weight, check_X_y
+
+from skregnet._losses import LOSSES
+from skregnet._penalties import make_penalty
+
+#: derivative at 0 (from the right) of each hidden activation: how much of a
+#: small first-layer signal reaches the next layer
+_GAIN_AT_ZERO = {
+    "identity": 1.0,
+    "relu": 1.0,
+    "leaky_relu": 1.0,
+    "tanh": 1.0,
+    "logistic": 0.25,
+}
+
+#: the keys of ``RegMLPCV.path_`` and of ``path_to_dict``
+PATH_KEYS = (
+    "alpha",
+    "objective",
+    "data_loss",
+    "weight_norm",
+    "n_zero_weights",
+    "n_selected_features",
+    "n_iter",
+)
+
+
+@dataclass
+class PathPoint:
+    """One point of a regularization path (as LassoNet's ``HistoryItem``).
+
+    Parameters
+    ----------
+    alpha : float
+        The penalty strength of this point.
+    objective : float
+        The objective J = data loss + alpha * R(W) at the point's weights, on
+        the data the path was fitted on.
+    data_loss : float
+        The weighted mean data loss at the point's weights.
+    weight_norm : float
+        The Euclidean norm of all weights (every layer, biases excluded).
+    n_zero_weights : int
+        The number of weights that are exactly zero.
+    n_selected_features : int
+        The number of input features whose first-layer row is not all zero.
+    selected_features : ndarray of int
+        The indices of those features.
+    n_iter : int
+        Epochs (``lbfgs``: iterations) run by this point's fit.
+    fit_time : float
+        Seconds spent fitting this point.
+    coefs : list of ndarray or None
+        Copies of ``coefs_`` when ``return_weights=True``, else None.
+    intercepts : list of ndarray or None
+        Copies of ``intercepts_`` when ``return_weights=True``, else None.
+
+    See Also
+    --------
+    regmlp_path : Computes a list of these.
+    """
+
+    alpha: float
+    objective: float
+    data_loss: float
+    weight_norm: float
+    n_zero_weights: int
+    n_selected_features: int
+    selected_features: np.ndarray = field(repr=False)
+    n_iter: int
+    fit_time: float = field(default=0.0, repr=False)
+    coefs: list | None = field(default=None, repr=False)
+    intercepts: list | None = field(default=None, repr=False)
+
+
+def path_to_dict(points):
+    """The scalar fields of path points as a dict of equal-length arrays.
+
+    Parameters
+    ----------
+    points : list of PathPoint
+        A path, as returned by :func:`regmlp_path`.
+
+    Returns
+    -------
+    path : dict of ndarray
+        Keys ``alpha``, ``objective``, ``data_loss``, ``weight_norm``,
+        ``n_zero_weights``, ``n_selected_features``, ``n_iter``, one entry per
+        point, so ``pandas.DataFrame(path)`` is a table.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skregnet._path import path_to_dict, regmlp_path
+    >>> X, y = make_regression(n_samples=50, n_features=4, random_state=0)
+    >>> points = regmlp_path(X, y, alphas=[0.1, 1.0], hidden_layer_sizes=(),
+    ...                      solver="lbfgs", penalty="l1")
+    >>> sorted(path_to_dict(points))
+    ['alpha', 'data_loss', 'n_iter', 'n_selected_features', 'n_zero_weights',
+     'objective', 'weight_norm']
+    """
+    return {key: np.array([getattr(p, key) for p in points]) for key in PATH_KEYS}
+
+
+# -- the estimator and the grid -----------------------------------------------
+
+
+def _default_estimator(y, params):
+    """A fresh classifier or regressor for ``y`` (see ``regmlp_path``)."""
+    from skregnet._mlp import RegMLPClassifier, RegMLPRegressor
+
+    target = type_of_target(y, input_name="y")
+    if "loss" in params or target.startswith("continuous"):
+        return RegMLPRegressor()
+    return RegMLPClassifier()
+
+
+def _check_alphas(alphas):
+    """The alphas of a path: sorted (weakest first), without duplicates."""
+    try:
+        values = np.asarray(alphas, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"alphas must be a list of floats; got {alphas!r}.") from e
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(
+            f"alphas must be a non-empty 1-D list of floats; got {alphas!r}."
+        )
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError(f"alphas must be finite floats >= 0; got {alphas!r}.")
+    return np.unique(values)
+
+
+def _layer_penalty(penalty, l1_ratio, layer):
+    """(c, d) with the penalty of one weight near zero behaving as c * |w| ** d."""
+    if penalty == "l1":
+        return 1.0, 1
+    if penalty == "elasticnet" and l1_ratio > 0:
+        return l1_ratio, 1
+    if penalty == "group_lasso" and layer == 0:
+        return 1.0, 1
+    return 0.5, 2
+
+
+def _collapse_alpha(g, h, penalty, l1_ratio, n_layers):
+    """The alpha at which a chain of ``n_layers`` weights stops being worth it.
+
+    A path through the network from one input to one output with weights
+    a_1 ... a_L computes ``beta = a_1 * ... * a_L`` times the input (for
+    positively homogeneous activations). The cheapest way to pay for a given
+    ``beta`` balances the layers, which turns the penalty into
+    ``alpha * C * |beta| ** p`` with ``p = 1 / sum_l (1 / d_l)`` (``d_l`` = 1
+    for L1-type, 2 for L2 layers). With the data term's quadratic model
+    ``-g * beta + h * beta**2 / 2`` at the null model, ``beta = 0`` is the
+    only minimizer once alpha exceeds the value returned here (``p = 1``: the
+    lasso's ``g / C``; ``p < 1``: where the nonzero local minimum vanishes;
+    ``p > 1``, a linear ridge model, which never reaches zero: ``100 * h``,
+    where the coefficients are shrunk a hundredfold).
+    """
+    cs, ds = zip(
+        *(_layer_penalty(penalty, l1_ratio, layer) for layer in range(n_layers)),
+        strict=True,
+    )
+    s = sum(1 / d for d in ds)
+    p = 1 / s
+    K = np.prod([(c * d) ** (1 / d) for c, d in zip(cs, ds, strict=True)])
+    C = s * K**p
+    if np.isclose(p, 1):
+        return g / C
+    if p > 1:
+        return 100.0 * h
+    with np.errstate(divide="ignore", invalid="ignore"):
+        beta = g * (1 - p) / (h * (2 - p))
+        alpha = h * beta ** (2 - p) / ((1 - p) * C * p)
+    return np.where(h > 0, alpha, 0.0)
+
+
+def _alpha_grid(X, y, estimator, *, n_alphas=10, eps=1e-3, sample_weight=None):
+    """A log-spaced grid of ``n_alphas`` values, ascending, for ``estimator``.
+
+    The grid ends at ``alpha_max`` and starts at ``eps * alpha_max``.
+    ``alpha_max`` is where a path on ``(X, y)`` should have emptied the first
+    layer (see ``_collapse_alpha``), computed from the gradient ``G = X.T @ R``
+    and curvature of the data term at the null model (the best constant
+    prediction, whose residuals are ``R``), over the strongest feature:
+
+    - no hidden layer and an L1-type penalty: exactly the smallest alpha whose
+      solution is all zero (``Lasso``'s ``alpha_max``);
+    - hidden layers: the alpha at which a one-unit-wide network along the
+      strongest feature collapses to zero, which scales like ``g ** 1.5`` for
+      one hidden layer with L1 (the network's effective penalty on its
+      input-output slope is a square root), times a safety factor of 4
+      because the quadratic model of the loss underestimates it.
+
+    ``estimator`` is not modified.
+    """
+    est = clone(estimator)
+    if sp.issparse(X):
+        X = X.tocsr()
+    sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
+    sw = sw / sw.sum()
+    Y = np.asarray(est._encode_targets(y, False, True), dtype=np.float64)
+    if Y.ndim == 1:
+        Y = Y.reshape(-1, 1)
+    # the null model's prediction (canonical links: the weighted mean of Y)
+    # and the loss's curvature there, per output
+    mean = sw @ Y
+    loss = est._loss_name()
+    if loss == "squared_error":
+        curvature = np.ones_like(mean)
+    elif loss == "poisson":
+        curvature = mean
+    else:
+        curvature = mean * (1 - mean)
+    G = np.abs(np.asarray(safe_sparse_dot(X.T, sw[:, None] * (mean - Y))))
+    # the intercepts absorb the features' means: the curvature along feature j
+    # is its weighted variance (times the loss's curvature)
+    x_mean = np.asarray(safe_sparse_dot(sw, X)).ravel()
+    if sp.issparse(X):
+        sq = np.asarray(safe_sparse_dot(sw, X.multiply(X))).ravel()
+    else:
+        sq = sw @ (X * X)
+    H = np.maximum(sq - x_mean**2, 0)[:, None] * curvature[None, :]
+
+    sizes = est.hidden_layer_sizes
+    hidden = list(sizes) if np.iterable(sizes) else [sizes]
+    gain = _GAIN_AT_ZERO.get(est.activation, 1.0) ** len(hidden)
+    if est.penalty == "group_lasso":
+        g = np.linalg.norm(G, axis=1)
+        h = H.max(axis=1)
+    else:
+        g, h = G.ravel(), H.ravel()
+    collapse = _collapse_alpha(
+        gain * g, gain**2 * h, est.penalty, est.l1_ratio, len(hidden) + 1
+    )
+    alpha_max = float(np.max(collapse, initial=0.0))
+    if hidden:
+        alpha_max *= 4.0
+    if not np.isfinite(alpha_max) or alpha_max <= np.finfo(float).resolution:
+        # y constant (or X all zero): every alpha gives the same model
+        alpha_max = 1.0
+    return np.geomspace(eps * alpha_max, alpha_max, num=n_alphas)
+
+
+# -- the path -------------------------------------------------------------------
+
+
+def _resolve_path_max_iter(estimator, path_max_iter):
+    """The iteration cap of the path's warm-started points."""
+    if path_max_iter != "auto":
+        return int(path_max_iter)
+    if estimator.solver == "lbfgs":
+        return estimator.max_iter
+    return max(1, estimator.max_iter // 10)
+
+
+def _warm_fit(estimator, X, y, sample_weight, cap):
+    """One warm-started fit of at most ``cap`` iterations.
+
+    A point that stops at the cap (below ``max_iter``) was meant to be
+    short: its "maximum iterations reached" warning is dropped; every other
+    warning (divergence, a cap at ``max_iter`` itself) is passed on.
+    """
+    max_iter = estimator.max_iter
+    # each point gets the convergence criterion of a fit from scratch
+    estimator._reset_stopping_state()
+    estimator.set_params(max_iter=cap)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            estimator.fit(X, y, sample_weight=sample_weight)
+    finally:
+        estimator.set_params(max_iter=max_iter)
+    capped = cap < max_iter and estimator.n_iter_ >= cap
+    for w in caught:
+        if not (capped and issubclass(w.category, ConvergenceWarning)):
+            warnings.warn(w.message, w.category, stacklevel=3)
+
+
+def _iter_path(
+    estimator, X, y, alphas, sample_weight=None, *, path_max_iter="auto", warm=False
+):
+    """Fit ``estimator`` (modified in place) along ``alphas``, warm-started.
+
+    Yields ``(alpha, fit_time)`` after each point's fit, the estimator then
+    holding that point's solution. The first point is an ordinary fit from
+    the initialization drawn from ``random_state``, unless ``warm``: the
+    estimator is then a fitted path point that the path continues from.
+    Every later point runs at most ``path_max_iter`` iterations.
+    """
+    estimator.set_params(warm_start=True)
+    cap = _resolve_path_max_iter(estimator, path_max_iter)
+    for i, alpha in enumerate(alphas):
+        estimator.set_params(alpha=float(alpha))
+        start = time.perf_counter()
+        if i > 0 or warm:
+            _warm_fit(estimator, X, y, sample_weight, cap)
+        else:
+            estimator.fit(X, y, sample_weight=sample_weight)
+        yield float(alpha), time.perf_counter() - start
+
+
+def _path_point(est, X, y, sample_weight, fit_time, return_weights):
+    """The ``PathPoint`` of a fitted estimator."""
+    coefs = est.coefs_
+    w = np.concatenate([c.ravel() for c in coefs])
+    output = np.asarray(est._forward(X), dtype=np.float64)
+    Y = np.asarray(est._encode_targets(y, True, False), dtype=np.float64)
+    Y = Y.reshape(output.shape)
+    sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
+    loss = LOSSES[est._loss_name()]
+    data_loss = loss.value(Y, output, sw / sw.sum())
+    penalty = make_penalty(
+        est.penalty, coef_shapes=[c.shape for c in coefs], l1_ratio=est.l1_ratio
+    )
+    w64 = w.astype(np.float64)
+    selected = np.flatnonzero(np.any(coefs[0] != 0, axis=1))
+    return PathPoint(
+        alpha=float(est.alpha),
+        objective=float(data_loss + penalty.value(w64, est.alpha)),
+        data_loss=float(data_loss),
+        weight_norm=float(np.linalg.norm(w64)),
+        n_zero_weights=int(w.size - np.count_nonzero(w)),
+        n_selected_features=int(selected.size),
+        selected_features=selected,
+        n_iter=int(est.n_iter_),
+        fit_time=float(fit_time),
+        coefs=[c.copy() for c in coefs] if return_weights else None,
+        intercepts=[b.copy() for b in est.intercepts_] if return_weights else None,
+    )
+
+
+def regmlp_path(
+    X,
+    y,
+    *,
+    alphas,
+    estimator=None,
+    sample_weight=None,
+    eps=1e-3,
+    path_max_iter="auto",
+    return_weights=False,
+    **params,
+):
+    """Fit one network along a list of alphas, each fit warm-started.
+
+    The alphas are visited from the weakest up: the first point is an
+    ordinary fit, each later one starts from the previous point's weights
+    with ``warm_start=True`` and stops by the same criterion as a fit from
+    scratch (``tol`` and ``n_iter_no_change`` for ``sgd``/``adam``, ``tol``
+    for ``lbfgs``), within a shorter budget, ``path_max_iter``.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The input data.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        The targets.
+    alphas : array-like of float or int
+        The penalty strengths, visited in ascending order (duplicates are
+        dropped). An int ``n`` asks
+        for ``n`` log-spaced values from ``eps * alpha_max`` to
+        ``alpha_max``, the data-driven grid of :class:`RegMLPClassifierCV`.
+    estimator : RegMLPClassifier or RegMLPRegressor, default=None
+        The network whose parameters are used (it is cloned, not modified).
+        ``None`` builds a ``RegMLPRegressor`` when ``params`` holds ``loss``
+        or ``y`` is continuous, else a ``RegMLPClassifier``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights.
+    eps : float, default=1e-3
+        ``alpha_min / alpha_max`` of the grid when ``alphas`` is an int.
+    path_max_iter : int or 'auto', default='auto'
+        The most epochs (``lbfgs``: iterations) of each point after the
+        first, which starts from the previous solution; the first point runs
+        up to ``max_iter``. ``'auto'`` is ``max_iter // 10`` for ``sgd`` and
+        ``adam`` (as LassoNet's ``n_iters=(1000, 100)``: a warm-started
+        point only has to follow the solution as alpha grows, and the
+        training accumulates along the path) and ``max_iter`` for
+        ``lbfgs``, whose iterations converge quickly from a nearby start
+        and whose points are then exact. A point that stops at this cap
+        raises no ``ConvergenceWarning``.
+    return_weights : bool, default=False
+        Whether each point keeps copies of ``coefs_`` and ``intercepts_``.
+    **params : dict
+        Parameters of the estimator (``hidden_layer_sizes``, ``penalty``,
+        ``solver``, ``random_state``, ...); ``alpha`` and ``warm_start`` are
+        set by the path.
+
+    Returns
+    -------
+    path : list of PathPoint
+        One record per alpha, in ascending order of alpha, with the objective,
+        data loss, weight norm, number of zero weights, selected input
+        features (whose first-layer row is not all zero) and ``n_iter``.
+
+    See Also
+    --------
+    RegMLPClassifierCV : Chooses alpha by cross-validation along this path.
+    RegMLPRegressorCV : The same for regression.
+
+    Notes
+    -----
+    The first point is the model ``estimator.set_params(alpha=alphas[0])``
+    would fit with the same ``random_state``. With an int ``random_state``
+    each point reseeds the shuffling (and validation split) from it, as a
+    warm-started ``fit`` does. The stochastic solvers' ``loss_curve_`` of
+    the underlying estimator grows along the path; ``n_iter`` counts the
+    epochs of each point alone.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skregnet import regmlp_path
+    >>> X, y = make_regression(n_samples=100, n_features=6, n_informative=2,
+    ...                        noise=1.0, random_state=0)
+    >>> path = regmlp_path(X, y, alphas=[10.0, 100.0], hidden_layer_sizes=(),
+    ...                    penalty="l1", solver="lbfgs")
+    >>> [(p.alpha, p.n_selected_features) for p in path]
+    [(10.0, 2), (100.0, 0)]
+    """
+    if estimator is None:
+        estimator = _default_estimator(y, params)
+    est = clone(estimator).set_params(**params)
+    X, y = check_X_y(
+        X,
+        y,
+        accept_sparse=["csr", "csc"],
+        dtype=(np.float64, np.float32),
+        multi_output=True,
+        y_numeric=is_regressor(est),
+    )
+    if isinstance(alphas, Integral) and not isinstance(alphas, bool):
+        alphas = _alpha_grid(
+            X, y, est, n_alphas=alphas, eps=eps, sample_weight=sample_weight
+        )
+    alphas = _check_alphas(alphas)
+    points = []
+    path = _iter_path(est, X, y, alphas, sample_weight, path_max_iter=path_max_iter)
+    for _, fit_time in path:
+        points.append(_path_point(est, X, y, sample_weight, fit_time, return_weights))
+    return points

@@ -46,7 +46,9 @@ class Tanh:
         return np.tanh(Z, out=Z)
 
     def backward(self, A, delta):
-        delta *= 1.0 - A**2
+        factor = np.square(A)  # one temporary, reused for 1 - A**2
+        np.subtract(1.0, factor, out=factor)
+        delta *= factor
         return delta
 
 
@@ -57,7 +59,9 @@ class ReLU:
         return np.maximum(Z, 0, out=Z)
 
     def backward(self, A, delta):
-        delta[A <= 0] = 0
+        # a multiply by the 0/1 mask is several times faster than the boolean
+        # assignment ``delta[A <= 0] = 0`` (no scatter, no branches)
+        np.multiply(delta, A > 0, out=delta)
         return delta
 
 
@@ -65,11 +69,19 @@ class LeakyReLU:
     """f(z) = z for z > 0, else 0.01 z (the slope of Maas et al., 2013)."""
 
     def forward(self, Z):
-        Z[Z < 0] *= LEAKY_RELU_SLOPE
-        return Z
+        # max(z, slope z) is z for z > 0 and slope z otherwise (0 < slope < 1),
+        # much faster than the boolean-masked ``Z[Z < 0] *= slope``
+        return np.maximum(Z, Z * LEAKY_RELU_SLOPE, out=Z)
 
     def backward(self, A, delta):
-        delta[A <= 0] *= LEAKY_RELU_SLOPE
+        # f' as a multiplier, (A > 0) (1 - slope) + slope: 1 (exactly, in
+        # float32 and float64) or slope; several times faster than a masked
+        # multiply or np.where, whose branches a random mask defeats
+        one, slope = delta.dtype.type(1), delta.dtype.type(LEAKY_RELU_SLOPE)
+        factor = (A > 0).astype(delta.dtype)
+        factor *= one - slope
+        factor += slope
+        delta *= factor
         return delta
 
 
@@ -77,7 +89,15 @@ class Softmax:
     """Row-wise softmax, only used as the output of multiclass classifiers."""
 
     def forward(self, Z):
-        Z -= Z.max(axis=1, keepdims=True)
+        if Z.shape[1] <= 16:
+            # NumPy's row-wise max over a short axis is slow (about 10 times
+            # this column-by-column maximum for 10 classes); same result
+            row_max = Z[:, 0].copy()
+            for k in range(1, Z.shape[1]):
+                np.maximum(row_max, Z[:, k], out=row_max)
+            Z -= row_max[:, None]
+        else:
+            Z -= Z.max(axis=1, keepdims=True)
         np.exp(Z, out=Z)
         Z /= Z.sum(axis=1, keepdims=True)
         return Z

@@ -16,13 +16,17 @@ class Loss:
 
     out_activation = "identity"
 
-    def per_sample(self, y, y_pred):
-        """Loss of each sample (summed over outputs), shape (n_samples,)."""
+    def per_sample(self, y, y_pred, work=None):
+        """Loss of each sample (summed over outputs), shape (n_samples,).
+
+        ``work``, an array shaped like ``y_pred``, receives the elementwise
+        terms, so that a training step allocates no temporaries of that size.
+        """
         raise NotImplementedError
 
-    def value(self, y, y_pred, w):
+    def value(self, y, y_pred, w, work=None):
         """Weighted mean loss, ``sum_i w_i * loss_i`` with ``sum(w) == 1``."""
-        return float(w @ self.per_sample(y, y_pred))
+        return float(w @ self.per_sample(y, y_pred, work))
 
     def raw_grad(self, y, y_pred, w, out):
         """Gradient of ``value`` w.r.t. the output pre-activation, into ``out``."""
@@ -34,8 +38,10 @@ class Loss:
 class SquaredError(Loss):
     """0.5 * sum_k (y_k - y_pred_k)**2, identity output."""
 
-    def per_sample(self, y, y_pred):
-        return 0.5 * ((y - y_pred) ** 2).sum(axis=1)
+    def per_sample(self, y, y_pred, work=None):
+        diff = np.subtract(y, y_pred, out=work)
+        np.square(diff, out=diff)
+        return 0.5 * diff.sum(axis=1)
 
 
 class Poisson(Loss):
@@ -43,8 +49,10 @@ class Poisson(Loss):
 
     out_activation = "exp"
 
-    def per_sample(self, y, y_pred):
-        return (y_pred - xlogy(y, y_pred)).sum(axis=1)
+    def per_sample(self, y, y_pred, work=None):
+        terms = xlogy(y, y_pred, out=work)
+        np.subtract(y_pred, terms, out=terms)
+        return terms.sum(axis=1)
 
 
 class BinaryLogLoss(Loss):
@@ -52,10 +60,17 @@ class BinaryLogLoss(Loss):
 
     out_activation = "logistic"
 
-    def per_sample(self, y, y_pred):
+    def per_sample(self, y, y_pred, work=None):
         eps = np.finfo(y_pred.dtype).eps
-        p = np.clip(y_pred, eps, 1 - eps)
-        return -(xlogy(y, p) + xlogy(1 - y, 1 - p)).sum(axis=1)
+        # the clip keeps both logs finite, so y log p is xlogy(y, p), also at y=0
+        p = np.clip(y_pred, eps, 1 - eps, out=work)
+        log_q = np.subtract(1, p)
+        np.log(log_q, out=log_q)
+        log_q *= 1 - y
+        np.log(p, out=p)
+        p *= y
+        p += log_q
+        return -p.sum(axis=1)
 
 
 class LogLoss(Loss):
@@ -63,9 +78,13 @@ class LogLoss(Loss):
 
     out_activation = "softmax"
 
-    def per_sample(self, y, y_pred):
+    def per_sample(self, y, y_pred, work=None):
         eps = np.finfo(y_pred.dtype).eps
-        return -xlogy(y, np.clip(y_pred, eps, 1)).sum(axis=1)
+        # the clip keeps the log finite, so y log p is xlogy(y, p), also at y=0
+        terms = np.clip(y_pred, eps, 1, out=work)
+        np.log(terms, out=terms)
+        terms *= y
+        return -terms.sum(axis=1)
 
 
 LOSSES = {

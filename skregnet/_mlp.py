@@ -82,7 +82,11 @@ default='constant'
         - a callable ``f(epoch, data_loss, alpha) -> float >= 0`` called before
           each epoch (epoch from 0, data_loss of the previous epoch or None).
 
-        Only ``'constant'`` with ``solver='lbfgs'``.
+        The schedule scales every penalty. As J itself changes with alpha_t,
+        the ``tol`` / ``n_iter_no_change`` stopping rule scores the best
+        earlier epoch with the current alpha_t, so that a J that grew only
+        because alpha_t grew does not stop the fit. Only ``'constant'`` with
+        ``solver='lbfgs'``.
 
     dropout : float, default=0.0
         Probability of dropping each hidden unit during training (inverted

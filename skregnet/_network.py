@@ -29,21 +29,35 @@ class Layout:
         sizes = [a * b for a, b in self.coef_shapes]
         self.n_coef = int(sum(sizes))
         self.n_params = self.n_coef + int(sum(self.layer_units[1:]))
-        self._coef_bounds = np.cumsum([0, *sizes])
-        self._intercept_bounds = self.n_coef + np.cumsum([0, *self.layer_units[1:]])
+        self._coef_bounds = [int(b) for b in np.cumsum([0, *sizes])]
+        self._intercept_bounds = [
+            self.n_coef + int(b) for b in np.cumsum([0, *self.layer_units[1:]])
+        ]
+        # (buffer, coefs, intercepts) of the last few buffers seen: the solvers
+        # pass the same parameter and gradient buffers at every batch, and
+        # building their views anew costs more than a small layer's products
+        self._views_cache = []
+
+    def _views(self, flat):
+        for entry in self._views_cache:
+            if entry[0] is flat:
+                return entry[1], entry[2]
+        b, c = self._coef_bounds, self._intercept_bounds
+        coefs = tuple(
+            flat[b[i] : b[i + 1]].reshape(shape)
+            for i, shape in enumerate(self.coef_shapes)
+        )
+        intercepts = tuple(flat[c[i] : c[i + 1]] for i in range(len(coefs)))
+        self._views_cache = [(flat, coefs, intercepts), *self._views_cache[:3]]
+        return coefs, intercepts
 
     def coefs(self, flat):
         """Per-layer weight matrices, as views of ``flat``."""
-        b = self._coef_bounds
-        return [
-            flat[b[i] : b[i + 1]].reshape(shape)
-            for i, shape in enumerate(self.coef_shapes)
-        ]
+        return list(self._views(flat)[0])
 
     def intercepts(self, flat):
         """Per-layer bias vectors, as views of ``flat``."""
-        b = self._intercept_bounds
-        return [flat[b[i] : b[i + 1]] for i in range(len(self.coef_shapes))]
+        return list(self._views(flat)[1])
 
     def pack(self, coefs, intercepts, dtype):
         """A new flat buffer holding copies of ``coefs`` and ``intercepts``."""
@@ -75,26 +89,49 @@ class Network:
         self.output = OUTPUT_ACTIVATIONS[out_activation]
         self.loss = loss
         self._capacity = 0
+        self._dtype = None
 
-    def _buffers(self, n, dtype):
-        """Work arrays with room for ``n`` rows, reused across batches."""
+    def _buffers(self, n, dtype, dropout=False):
+        """Work arrays with room for ``n`` rows, reused across batches.
+
+        Returns ``(acts, deltas, dropped, loss_work)``: the activations and
+        deltas of every layer, the masked hidden outputs (``None`` without
+        ``dropout``) and the loss's elementwise terms.
+        """
         if n > self._capacity or self._dtype != dtype:
             units = self.layout.layer_units
             self._acts = [np.empty((n, u), dtype=dtype) for u in units[1:]]
             self._deltas = [np.empty((n, u), dtype=dtype) for u in units[1:]]
+            self._loss_work = np.empty((n, units[-1]), dtype=dtype)
+            self._dropped = None
             self._capacity, self._dtype = n, dtype
-        return [a[:n] for a in self._acts], [d[:n] for d in self._deltas]
+            self._sliced = None
+        if dropout and self._dropped is None:
+            units = self.layout.layer_units
+            self._dropped = [np.empty((self._capacity, u), dtype) for u in units[1:-1]]
+            self._sliced = None
+        # the row slices of the last batch size (most batches have the same)
+        if self._sliced is None or self._sliced[0] != n:
+            self._sliced = (
+                n,
+                [a[:n] for a in self._acts],
+                [d[:n] for d in self._deltas],
+                None if self._dropped is None else [d[:n] for d in self._dropped],
+                self._loss_work[:n],
+            )
+        return self._sliced[1:]
 
-    def forward(self, params, X, *, masks=None, out=None):
+    def forward(self, params, X, *, masks=None, out=None, dropped=None):
         """Activations of every layer for the rows of ``X``.
 
         ``masks`` are optional dropout masks (already divided by the keep
         probability) for the hidden layers. Returns ``(acts, inputs)``:
         ``acts[l]`` is the output of layer ``l + 1`` and ``inputs[l]`` what
         layer ``l + 1`` received (``X``, then the masked hidden outputs).
+        ``out`` and ``dropped`` are optional work arrays for the activations
+        and the masked hidden outputs.
         """
-        coefs = self.layout.coefs(params)
-        intercepts = self.layout.intercepts(params)
+        coefs, intercepts = self.layout._views(params)
         n_layers = len(coefs)
         if out is None:
             acts = [None] * n_layers
@@ -119,7 +156,8 @@ class Network:
             else:
                 self.hidden.forward(acts[i])
                 if masks is not None:
-                    inputs.append(acts[i] * masks[i])
+                    dst = None if dropped is None else dropped[i]
+                    inputs.append(np.multiply(acts[i], masks[i], out=dst))
                 else:
                     inputs.append(acts[i])
         return acts, inputs
@@ -135,19 +173,20 @@ class Network:
         ``(loss, y_pred)`` where ``y_pred`` is a work array, only valid until
         the next call.
         """
-        acts, deltas = self._buffers(X.shape[0], params.dtype)
-        acts, inputs = self.forward(params, X, masks=masks, out=acts)
+        acts, deltas, dropped, loss_work = self._buffers(
+            X.shape[0], params.dtype, dropout=masks is not None
+        )
+        acts, inputs = self.forward(params, X, masks=masks, out=acts, dropped=dropped)
         y_pred = acts[-1]
-        loss = self.loss.value(y, y_pred, w)
+        loss = self.loss.value(y, y_pred, w, work=loss_work)
         self.loss.raw_grad(y, y_pred, w, out=deltas[-1])
         self.backward(params, acts, inputs, deltas, grad, masks=masks)
         return loss, y_pred
 
     def backward(self, params, acts, inputs, deltas, grad, *, masks=None):
         """Backpropagate ``deltas[-1]`` (the output delta) into ``grad``."""
-        coefs = self.layout.coefs(params)
-        coef_grads = self.layout.coefs(grad)
-        intercept_grads = self.layout.intercepts(grad)
+        coefs = self.layout._views(params)[0]
+        coef_grads, intercept_grads = self.layout._views(grad)
         for i in range(len(coefs) - 1, -1, -1):
             delta = deltas[i]
             A = inputs[i]

@@ -14,6 +14,8 @@ The learning-rate schedules and stopping rules follow scikit-learn's
 ``MLPClassifier`` (``constant``, ``invscaling``, ``adaptive``).
 """
 
+import math
+
 import numpy as np
 
 
@@ -42,19 +44,24 @@ class SGDOptimizer:
         self.weight_decay = weight_decay
         self.n_coef = n_coef
         self.velocity = np.zeros(n_params, dtype=dtype)
+        # work arrays, so that a step allocates nothing
         self._update = np.empty(n_params, dtype=dtype)
+        self._scaled_grad = np.empty(n_params, dtype=dtype)
         self._before = np.empty(n_coef, dtype=dtype)
 
     def step(self, params, grad):
-        lr, update = self.learning_rate, self._update
-        v = self.velocity
-        v *= self.momentum
-        v -= lr * grad
+        # Python floats: a NumPy float64 scalar would compute float32 arrays in
+        # float64 (NEP 50 promotion) and cast back, slower for nothing
+        lr, momentum = float(self.learning_rate), float(self.momentum)
+        v, update, lr_grad = self.velocity, self._update, self._scaled_grad
+        np.multiply(grad, lr, out=lr_grad)
+        v *= momentum
+        v -= lr_grad
         if self.nesterov:
-            np.multiply(v, self.momentum, out=update)
-            update -= lr * grad
+            np.multiply(v, momentum, out=update)
+            update -= lr_grad
         else:
-            update[...] = v
+            update = v
         if self.weight_decay:
             params[: self.n_coef] *= 1.0 - lr * self.weight_decay
         params += update
@@ -128,7 +135,9 @@ class AdamOptimizer:
         self.t = 0
         self.ms = np.zeros(n_params, dtype=dtype)
         self.vs = np.zeros(n_params, dtype=dtype)
+        # work arrays, so that a step allocates nothing
         self._step = np.empty(n_params, dtype=dtype)
+        self._work = np.empty(n_params, dtype=dtype)
 
     @property
     def learning_rate(self):
@@ -136,20 +145,27 @@ class AdamOptimizer:
 
     def step(self, params, grad):
         self.t += 1
-        b1, b2 = self.beta_1, self.beta_2
-        lr_t = self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        ms, vs, step = self.ms, self.vs, self._step
+        # Python floats: a NumPy float64 scalar would compute float32 arrays in
+        # float64 (NEP 50 promotion) and cast back, slower for nothing
+        b1, b2 = float(self.beta_1), float(self.beta_2)
+        lr_init = float(self.learning_rate_init)
+        lr_t = lr_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        ms, vs, step, work = self.ms, self.vs, self._step, self._work
         ms *= b1
-        ms += (1 - b1) * grad
+        np.multiply(grad, 1 - b1, out=work)
+        ms += work
         vs *= b2
-        vs += (1 - b2) * grad**2
+        np.square(grad, out=work)
+        work *= 1 - b2
+        vs += work
         # step = lr_t / (sqrt(v) + eps), the per-coordinate step size
         np.sqrt(vs, out=step)
-        step += self.epsilon
+        step += float(self.epsilon)
         np.divide(lr_t, step, out=step)
         if self.weight_decay:
-            params[: self.n_coef] *= 1.0 - self.learning_rate_init * self.weight_decay
-        params -= step * ms
+            params[: self.n_coef] *= 1.0 - lr_init * self.weight_decay
+        np.multiply(step, ms, out=work)
+        params -= work
         return step[: self.n_coef]
 
     def before_correction(self, w):

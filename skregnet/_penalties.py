@@ -148,28 +148,62 @@ def _group_shrinkage_scaled(W, S, alpha, n_newton=30):
     metric ``sum_i (z_i - w_i)**2 / (2 s_i)`` (Adam's per-coordinate steps S).
 
     A row is zero iff ``||W[j] / S[j]|| <= alpha``; otherwise
-    ``z_i = w_i r / (r + alpha s_i)`` where ``r = ||z||`` solves
-    ``sum_i (w_i / (r + alpha s_i))**2 = 1``, found by Newton's method from
-    ``r0 = max(||w|| - alpha max(s), 0)``, where the function is still >= 0
-    (it is convex and decreasing, so the iterates rise monotonically to the
-    root, which lies below ``||w|| - alpha min(s)``: a few iterations). With equal steps this is ordinary group
+    ``z_i = w_i r / (r + a_i)``, ``a_i = alpha s_i``, where ``r = ||z||`` solves
+    ``S(r) = sum_i (w_i / (r + a_i))**2 = 1``, in ``[max(||w|| - max(a), 0),
+    ||w|| - min(a)]``. With equal steps this is ordinary group
     soft-thresholding.
+
+    The root is found by Newton's method on ``h(r) = S(r)**-0.5 - 1``, as
+    Moré & Sorensen (1983) solve the trust-region secular equation: h is
+    concave and increasing, so a Newton step lands left of the root and from
+    there the iterates rise monotonically to it (a clamp to the lower end of
+    the bracket keeps them inside), and h is nearly linear where ``S - 1`` is
+    very curved (linear with equal ``a``: one step is exact). Starting at
+    ``||w||`` minus the ``w**2``-weighted mean of ``a`` (exact to second order
+    in ``a / r``), Adam-sized steps need one or two iterations. Newton
+    converges quadratically (the error after a step d is of order
+    d**2 / (r + min(a))), so a step below 1e-7 (r + min(a)) is the last one.
+    Only the rows that are not zero are computed. Against a bracketing root
+    finder the relative errors are a few 1e-12, also with steps spread over
+    six orders of magnitude (as Adam's are next to always-zero features).
     """
-    W, A = W.astype(float), alpha * S.astype(float)
-    active = np.sum((W / S) ** 2, axis=1) > alpha**2
-    r = np.zeros(W.shape[0])
-    Wa, Aa = W[active], A[active]
-    ra = np.maximum(np.linalg.norm(Wa, axis=1) - Aa.max(axis=1, initial=0), 0.0)
+    W, S = W.astype(float, copy=False), S.astype(float, copy=False)
+    ratio = W / S
+    np.square(ratio, out=ratio)
+    active = ratio.sum(axis=1) > alpha**2
+    scale = np.zeros_like(W)
+    if not active.any():
+        return scale
+    every = active.all()  # common while training: no fancy-indexing copies
+    A = alpha * S if every else alpha * S[active]
+    W2 = np.square(W if every else W[active])
+    sq_norm = W2.sum(axis=1)
+    norm = np.sqrt(sq_norm)
+    # bounds over all rows (one reduction each, not one per row): the lower
+    # end of the bracket stays left of every root, the stopping test stricter
+    a_min, a_max = A.min(), A.max()
+    low = np.maximum(norm - a_max, 0.0)
+    r = np.maximum(norm - np.einsum("ij,ij->i", W2, A) / sq_norm, low)
+    inv, terms = np.empty_like(W2), np.empty_like(W2)
     for _ in range(n_newton):
-        d = ra[:, None] + Aa
-        q2 = (Wa / d) ** 2
-        phi = q2.sum(axis=1) - 1.0
-        step = phi / (2.0 * (q2 / d).sum(axis=1))
-        ra = ra + step
-        if np.all(step <= 1e-12 * ra):
+        np.add(r[:, None], A, out=inv)
+        np.divide(1.0, inv, out=inv)  # 1 / (r + a)
+        np.multiply(W2, inv, out=terms)
+        terms *= inv
+        s = terms.sum(axis=1)  # S(r)
+        terms *= inv
+        # -h / h' = S (sqrt(S) - 1) / sum(w**2 / (r + a)**3), no cancellation
+        step = s * (s - 1.0) / ((np.sqrt(s) + 1.0) * terms.sum(axis=1))
+        r += step
+        np.maximum(r, low, out=r)
+        if np.all(np.abs(step) <= 1e-7 * (r + a_min)):
             break
-    r[active] = ra
-    return np.where(active[:, None], r[:, None] / (r[:, None] + A), 0.0)
+    np.add(r[:, None], A, out=inv)
+    np.divide(r[:, None], inv, out=inv)
+    if every:
+        return inv
+    scale[active] = inv
+    return scale
 
 
 class GroupLasso(Penalty):

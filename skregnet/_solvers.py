@@ -16,6 +16,7 @@ gradient; its nonsmooth part is handled exactly:
 """
 
 import math
+import threading
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -122,21 +123,34 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
     full_batch = batch_size >= n_samples
     if full_batch:
         w_full = _normalized(sample_weight, n_samples, dtype)
-    elif not sp.issparse(X):
-        X_buf = np.empty((batch_size, X.shape[1]), dtype=dtype)
+    else:
+        # work arrays for a batch's rows, filled by np.take(..., mode="clip"),
+        # which writes into them directly (mode="raise" would buffer a copy)
+        if not sp.issparse(X):
+            X_buf = np.empty((batch_size, X.shape[1]), dtype=dtype)
         Y_buf = np.empty((batch_size, Y.shape[1]), dtype=dtype)
+        if sample_weight is not None:
+            sw_buf = np.empty(batch_size, dtype=sample_weight.dtype)
+            wb_buf = np.empty(batch_size, dtype=dtype)
+        uniform = {}  # batch size -> its uniform normalized weights
     grad = np.empty_like(params)
     last_good = params.copy()
     dropout = est.dropout
     hidden_units = network.layout.layer_units[1:-1]
+    if dropout:
+        mask_bufs = [np.empty((batch_size, u), dtype=dtype) for u in hidden_units]
 
     # a prox or a projection moves the weights after the optimizer's step
     corrects = penalty.has_prox or _constraints.is_active(est)
+    if not incremental and not est.warm_start:
+        est._best_terms = None  # the best epoch of a previous fit is forgotten
     est.n_iter_ = 0
     try:
         for _ in range(est.max_iter):
-            alpha_t = problem.schedule(
-                len(est.alpha_curve_), est.data_loss_curve_, est.alpha
+            # a Python float: a NumPy float64 alpha (say from np.logspace) would
+            # turn the penalty's float32 arithmetic into float64 (NEP 50)
+            alpha_t = float(
+                problem.schedule(len(est.alpha_curve_), est.data_loss_curve_, est.alpha)
             )
             diverged = False
             if est.shuffle and not full_batch:
@@ -151,17 +165,29 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
                     if sp.issparse(X):
                         Xb = X[idx]
                     else:
-                        Xb = np.take(X, idx, axis=0, out=X_buf[:m])
-                    Yb = np.take(Y, idx, axis=0, out=Y_buf[:m])
-                    swb = None if sample_weight is None else sample_weight[idx]
-                    batch_weight = m if swb is None else float(swb.sum())
-                    if batch_weight == 0:
-                        continue
-                    wb = _normalized(swb, m, dtype)
+                        Xb = np.take(X, idx, axis=0, out=X_buf[:m], mode="clip")
+                    Yb = np.take(Y, idx, axis=0, out=Y_buf[:m], mode="clip")
+                    if sample_weight is None:
+                        batch_weight = m
+                        wb = uniform.get(m)
+                        if wb is None:
+                            wb = uniform[m] = _normalized(None, m, dtype)
+                    else:
+                        swb = np.take(sample_weight, idx, out=sw_buf[:m], mode="clip")
+                        batch_weight = float(swb.sum())
+                        if batch_weight == 0:
+                            continue
+                        # = _normalized(swb, m, dtype), into a work array
+                        wb = np.divide(swb, batch_weight, out=wb_buf[:m])
                 masks = None
                 if dropout:
                     masks = _dropout_masks(
-                        problem.rng, Xb.shape[0], hidden_units, dropout, dtype
+                        problem.rng,
+                        Xb.shape[0],
+                        hidden_units,
+                        dropout,
+                        dtype,
+                        out=[buf[: Xb.shape[0]] for buf in mask_bufs],
                     )
                 loss, _ = network.loss_grad(params, Xb, Yb, wb, grad, masks=masks)
                 if not math.isfinite(loss):
@@ -200,7 +226,9 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
             if early_stopping:
                 _update_validation(est, problem, X_val, y_val, sw_val)
             else:
-                _update_training_loss(est)
+                # R(w): the penalty without its alpha, to re-score this epoch
+                reg = penalty_value / alpha_t if alpha_t else penalty.value(w, 1.0)
+                _update_training_loss(est, data_loss, reg)
             optimizer.iteration_ends(est.t_)
 
             if est._no_improvement_count > est.n_iter_no_change:
@@ -231,10 +259,18 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
         params[...] = est._best_params
 
 
-def _dropout_masks(rng, n, hidden_units, dropout, dtype):
-    """Inverted-dropout masks: kept units are scaled by 1 / (1 - dropout)."""
+def _dropout_masks(rng, n, hidden_units, dropout, dtype, out=None):
+    """Inverted-dropout masks: kept units are scaled by 1 / (1 - dropout).
+
+    ``out``, optional work arrays of shape ``(n, units)``, receive the masks.
+    """
     keep = dtype.type(1.0 / (1.0 - dropout))
-    return [(rng.random_sample((n, u)) >= dropout) * keep for u in hidden_units]
+    if out is None:
+        out = [None] * len(hidden_units)
+    return [
+        np.multiply(rng.random_sample((n, u)) >= dropout, keep, out=buf)
+        for u, buf in zip(hidden_units, out, strict=True)
+    ]
 
 
 def _update_validation(est, problem, X_val, y_val, sw_val):
@@ -252,12 +288,29 @@ def _update_validation(est, problem, X_val, y_val, sw_val):
         est._best_params = problem.params.copy()
 
 
-def _update_training_loss(est):
-    if est.loss_curve_[-1] > est.best_loss_ - est.tol:
+def _update_training_loss(est, data_loss, reg):
+    """``MLPClassifier``'s no-improvement rule on J, comparing like with like.
+
+    An ``alpha_schedule`` changes J from epoch to epoch: a J that grew only
+    because alpha_t grew (``inverse_loss``) is no reason to stop. So the best
+    epoch so far is re-scored with this epoch's alpha_t, as data_b + alpha_t *
+    R(w_b). With a constant alpha this is ``best_loss_``, the usual rule.
+    """
+    alpha_t, loss = est.alpha_curve_[-1], est.loss_curve_[-1]
+    best = getattr(est, "_best_terms", None)  # (data, R, alpha, J) of the best
+    if best is None:
+        best_now = est.best_loss_
+    elif best[2] == alpha_t:
+        best_now = best[3]
+    else:
+        best_now = best[0] + alpha_t * best[1]
+    if loss > best_now - est.tol:
         est._no_improvement_count += 1
     else:
         est._no_improvement_count = 0
-    est.best_loss_ = min(est.best_loss_, est.loss_curve_[-1])
+    if loss < best_now:
+        est._best_terms = (data_loss, reg, alpha_t, loss)
+    est.best_loss_ = min(est.best_loss_, loss)
 
 
 @contextmanager
@@ -266,26 +319,76 @@ def _scipy_blas_single_threaded():
 
     numpy and scipy wheels each bundle an OpenBLAS with its own thread pool.
     Around L-BFGS-B the two pools alternate and their spinning threads fight
-    over the cores, which can make a fit several times slower. L-BFGS-B's own
-    BLAS work is tiny (vectors of the size of the parameters), so scipy's pool
-    gets one thread and numpy keeps its threads for the network's products.
-    """
-    from threadpoolctl import ThreadpoolController
+    over the cores, which can make a fit several times slower (measured on 2
+    cores: ``MLPClassifier``'s lbfgs 4 to 15 times). L-BFGS-B's own BLAS work
+    is tiny (vectors of the size of the parameters), so scipy's pool (every
+    BLAS that is not numpy's, see ``_non_numpy_blas``) gets one thread and
+    numpy keeps its threads for the network's products.
 
-    controller = ThreadpoolController()
-    scipy_libs = [
-        lib
-        for lib in controller.lib_controllers
-        if lib.user_api == "blas" and "scipy.libs" in lib.filepath
-    ]
-    previous = [lib.num_threads for lib in scipy_libs]
+    Nested and concurrent fits (threads of a grid search) share one limit: the
+    first to enter saves the thread counts, the last to leave restores them.
+    """
+    global _blas_limit_depth
+    with _blas_limit_lock:
+        libs = _non_numpy_blas()
+        if _blas_limit_depth == 0:
+            _blas_limit_saved[:] = [lib.num_threads for lib in libs]
+            for lib in libs:
+                lib.set_num_threads(1)
+        _blas_limit_depth += 1
     try:
-        for lib in scipy_libs:
-            lib.set_num_threads(1)
         yield
     finally:
-        for lib, n in zip(scipy_libs, previous, strict=True):
-            lib.set_num_threads(n)
+        with _blas_limit_lock:
+            _blas_limit_depth -= 1
+            if _blas_limit_depth == 0:
+                for lib, n in zip(libs, _blas_limit_saved, strict=True):
+                    lib.set_num_threads(n)
+
+
+_blas_limit_lock = threading.Lock()
+_blas_limit_depth = 0
+_blas_limit_saved = []
+_non_numpy_blas_cache = []
+
+
+def _non_numpy_blas():
+    """threadpoolctl controllers of the BLAS libraries that are not numpy's.
+
+    Told apart by where they live: pip wheels bundle them in
+    ``site-packages/<package>.libs`` (Linux, Windows) or ``<package>/.dylibs``
+    (macOS). The library names do not help: numpy's is also called
+    ``libscipy_openblas64_``. When numpy has a bundled BLAS, every other one
+    (scipy's, or a system one scipy links to) is not numpy's; otherwise only
+    scipy's bundled one is taken, so a BLAS that numpy and scipy share (conda,
+    Linux distributions) is never limited: with one pool there is no fight.
+    Found once (``ThreadpoolController()`` takes a millisecond or more).
+    """
+    if not _non_numpy_blas_cache:
+        import os
+
+        import scipy
+        from threadpoolctl import ThreadpoolController
+
+        def inside(lib, package):
+            root = os.path.realpath(os.path.dirname(package.__file__))
+            path = os.path.realpath(lib.filepath)
+            return path.startswith((root + os.sep, root + ".libs" + os.sep))
+
+        blas = [
+            lib
+            for lib in ThreadpoolController().lib_controllers
+            if lib.user_api == "blas"
+        ]
+        numpy_bundles = any(inside(lib, np) for lib in blas)
+        _non_numpy_blas_cache.append(
+            [
+                lib
+                for lib in blas
+                if inside(lib, scipy) or (numpy_bundles and not inside(lib, np))
+            ]
+        )
+    return _non_numpy_blas_cache[0]
 
 
 class _FullBatchObjective:
@@ -472,7 +575,9 @@ def _fista(est, problem, objective):
             est.n_iter_ += 1
             if est.verbose:
                 print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
-            if gradient_mapping <= est.tol or 0 <= relative_change <= 2.2e-9:
+            # as L-BFGS-B's ftol: a tiny tol also asks for a tiny decrease
+            ftol = min(est.tol**2, 2.2e-9)
+            if gradient_mapping <= est.tol or 0 <= relative_change <= ftol:
                 converged = True
                 break
             if objective.n_evals >= est.max_fun:

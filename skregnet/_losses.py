@@ -24,6 +24,10 @@ class Loss:
         """
         raise NotImplementedError
 
+    def floor(self, y, w):
+        """The smallest weighted mean loss any prediction reaches on ``y``."""
+        return 0.0
+
     def value(self, y, y_pred, w, work=None):
         """Weighted mean loss, ``sum_i w_i * loss_i`` with ``sum(w) == 1``."""
         return float(w @ self.per_sample(y, y_pred, work))
@@ -48,6 +52,11 @@ class Poisson(Loss):
     """y_pred - y * log(y_pred), exp output (log link)."""
 
     out_activation = "exp"
+
+    def floor(self, y, w):
+        # y_pred = y minimizes y_pred - y log(y_pred); the loss minus this floor
+        # is the (half) Poisson deviance
+        return float(w @ (y - xlogy(y, y)).sum(axis=1))
 
     def per_sample(self, y, y_pred, work=None):
         terms = xlogy(y, y_pred, out=work)

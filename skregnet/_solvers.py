@@ -142,15 +142,18 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
 
     # a prox or a projection moves the weights after the optimizer's step
     corrects = penalty.has_prox or _constraints.is_active(est)
-    if not incremental and not est.warm_start:
-        est._best_terms = None  # the best epoch of a previous fit is forgotten
+    # the constraints hold from the start, also if training stops at once
+    _constraints.project(est, coefs, w)
+    loss_floor = network.loss.floor(Y, _normalized(sample_weight, n_samples, dtype))
     est.n_iter_ = 0
     try:
         for _ in range(est.max_iter):
             # a Python float: a NumPy float64 alpha (say from np.logspace) would
             # turn the penalty's float32 arithmetic into float64 (NEP 50)
             alpha_t = float(
-                problem.schedule(len(est.alpha_curve_), est.data_loss_curve_, est.alpha)
+                problem.schedule(
+                    len(est.alpha_curve_), est.data_loss_curve_, est.alpha, loss_floor
+                )
             )
             diverged = False
             if est.shuffle and not full_batch:

@@ -172,3 +172,22 @@ def test_lbfgs_rejects_a_changing_alpha(schedule, seed):
     est = RegMLPRegressor((4,), solver="lbfgs", alpha_schedule=schedule)
     with pytest.raises(ValueError, match="alpha_schedule"):
         est.fit(X, y)
+
+
+def test_inverse_loss_measures_from_the_floor():
+    """Regression: Poisson's data term is negative once the fit is good, which
+    sent inverse_loss to its cap; the rule runs on the loss minus its floor."""
+    losses, floor = [-1.0, -2.0, -2.5], -3.0
+    assert inverse_loss(3, losses, 0.1, floor) == pytest.approx(0.1 * 2.0 / 0.5)
+    assert inverse_loss(3, [1.0, 0.5], 0.1) == pytest.approx(0.2)
+
+
+def test_poisson_floor_is_the_loss_at_a_perfect_fit():
+    from skregnet._losses import LOSSES
+
+    y = np.array([[0.0], [1.0], [4.0]])
+    w = np.full(3, 1 / 3)
+    poisson = LOSSES["poisson"]
+    assert poisson.floor(y, w) == pytest.approx(poisson.value(y, y.copy(), w))
+    for name in ("squared_error", "binary_log_loss", "log_loss"):
+        assert LOSSES[name].floor(y, w) == 0.0

@@ -511,8 +511,14 @@ def _lbfgsb(est, problem, objective):
             _diverged_warning("lbfgs", "non-finite objective")
     to_params(x)
     if split:
+        w = params[:n_coef]
         # a weight whose two halves are equal is exactly zero, not 1e-17
-        params[:n_coef][x[:n_coef] == x[n_coef : 2 * n_coef]] = 0
+        w[x[:n_coef] == x[n_coef : 2 * n_coef]] = 0
+        # L-BFGS-B stops once a variable is within tol of its bound, so a
+        # warm start can leave weights of size < tol where 0 is optimal
+        # (|smooth gradient| <= the L1 weight): put them at their bound
+        grad = objective.smooth(params)[2][:n_coef]
+        w[(np.abs(w) <= est.tol) & (np.abs(grad) <= l1)] = 0
     # the last record is J at the weights returned
     data = objective.smooth(params)[0]
     if est.n_iter_:

@@ -1,6 +1,5 @@
 """The estimator logic shared by ``RegMLPClassifier`` and ``RegMLPRegressor``."""
 
-import warnings
 from abc import ABC, abstractmethod
 from itertools import pairwise
 from numbers import Integral, Real
@@ -28,6 +27,7 @@ from skregnet._network import Layout, Network
 from skregnet._penalties import PENALTIES, make_penalty
 from skregnet._schedules import ALPHA_SCHEDULES, resolve_schedule
 from skregnet._solvers import Problem, fit_lbfgs, fit_stochastic
+from skregnet._utils import warn
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 _positive = Interval(Real, 0, None, closed="neither")
@@ -320,10 +320,9 @@ class BaseRegMLP(BaseEstimator, ABC):
         if self.batch_size == "auto":
             return min(200, n_samples)
         if self.batch_size > n_samples:
-            warnings.warn(
+            warn(
                 "Got `batch_size` less than 1 or larger than sample size. It is "
-                "going to be clipped",
-                stacklevel=4,
+                "going to be clipped"
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 

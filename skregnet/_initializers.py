@@ -13,9 +13,9 @@ one with the same variance (bound ``sqrt(3 * variance)``). Aliases are
 registry entries pointing to the same function.
 """
 
-import warnings
-
 import numpy as np
+
+from skregnet._utils import warn
 
 
 def _variance_scaling(base, mode, distribution):
@@ -141,10 +141,9 @@ def init_weights(init_fn, layer_units, rng, scale, out):
     for W, fan_in, fan_out in zip(out, layer_units[:-1], layer_units[1:], strict=True):
         W[...] = init_fn(fan_in, fan_out, rng, scale)
     if len(layer_units) > 2 and not any(W.any() for W in out[:-1]):
-        warnings.warn(
+        warn(
             "All hidden-layer weights start at zero: every hidden unit gets the "
             "same gradient and they stay identical (the symmetry problem). Use a "
             "random init such as 'he_normal' or 'glorot_uniform' to break it.",
             UserWarning,
-            stacklevel=4,
         )

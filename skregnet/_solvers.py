@@ -17,7 +17,6 @@ gradient; its nonsmooth part is handled exactly:
 
 import math
 import threading
-import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +32,7 @@ from skregnet import _constraints
 from skregnet._network import Network
 from skregnet._optimizers import make_optimizer
 from skregnet._penalties import Penalty
+from skregnet._utils import warn
 
 
 @dataclass
@@ -61,13 +61,12 @@ def _normalized(sample_weight, n, dtype):
 
 
 def _diverged_warning(solver, what):
-    warnings.warn(
+    warn(
         f"The {solver} solver diverged ({what}): training stopped and the last "
         "weights with a finite loss were kept. Lower `learning_rate_init`, "
         "scale the input features (e.g. with StandardScaler) or increase "
         "`alpha`.",
         ConvergenceWarning,
-        stacklevel=4,
     )
 
 
@@ -246,15 +245,14 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
             if incremental:
                 break
             if est.n_iter_ == est.max_iter:
-                warnings.warn(
+                warn(
                     f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) "
                     "reached and the optimization hasn't converged yet. Increase "
                     "`max_iter` or `learning_rate_init`.",
                     ConvergenceWarning,
-                    stacklevel=3,
                 )
     except KeyboardInterrupt:
-        warnings.warn("Training interrupted by user.", stacklevel=3)
+        warn("Training interrupted by user.")
         if not np.isfinite(params).all():
             params[...] = last_good
 
@@ -430,7 +428,7 @@ def fit_lbfgs(est, problem, X, Y, sample_weight):
 
 
 def _interrupted():
-    warnings.warn("Training interrupted by user.", stacklevel=4)
+    warn("Training interrupted by user.")
 
 
 def _lbfgsb(est, problem, objective):
@@ -526,12 +524,11 @@ def _lbfgsb(est, problem, objective):
             curve.pop()
     _record_epoch(est, alpha, data, penalty.value(params[:n_coef], alpha))
     if result is not None and result.status != 0:
-        warnings.warn(
+        warn(
             f"lbfgs failed to converge after {result.nit} iteration(s) "
             f"({result.message}). Increase `max_iter` (now {est.max_iter}) or "
             f"`max_fun` (now {est.max_fun}), or scale the data.",
             ConvergenceWarning,
-            stacklevel=4,
         )
 
 
@@ -598,10 +595,9 @@ def _fista(est, problem, objective):
         converged = True
     params[...] = x
     if not converged:
-        warnings.warn(
+        warn(
             f"lbfgs (proximal gradient) failed to converge after {est.n_iter_} "
             f"iteration(s). Increase `max_iter` (now {est.max_iter}) or "
             f"`max_fun` (now {est.max_fun}), or scale the data.",
             ConvergenceWarning,
-            stacklevel=4,
         )

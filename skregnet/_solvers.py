@@ -115,14 +115,12 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
     n_samples = X.shape[0]
     batch_size = est._batch_size(n_samples)
     sw_total = n_samples if sample_weight is None else float(sample_weight.sum())
-    if sw_total <= 0:
-        raise ValueError("The sample weights must not all be zero.")
+    # normalized weights of the whole (training) set; raises if they are all 0
+    w_full = _normalized(sample_weight, n_samples, dtype)
     sample_idx = np.arange(n_samples)
     # the whole data set is one batch: no copies, no pointless shuffling
     full_batch = batch_size >= n_samples
-    if full_batch:
-        w_full = _normalized(sample_weight, n_samples, dtype)
-    else:
+    if not full_batch:
         # work arrays for a batch's rows, filled by np.take(..., mode="clip"),
         # which writes into them directly (mode="raise" would buffer a copy)
         if not sp.issparse(X):
@@ -143,7 +141,7 @@ def fit_stochastic(est, problem, X, Y, sample_weight, incremental):
     corrects = penalty.has_prox or _constraints.is_active(est)
     # the constraints hold from the start, also if training stops at once
     _constraints.project(est, coefs, w)
-    loss_floor = network.loss.floor(Y, _normalized(sample_weight, n_samples, dtype))
+    loss_floor = network.loss.floor(Y, w_full)
     est.n_iter_ = 0
     try:
         for _ in range(est.max_iter):

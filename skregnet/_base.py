@@ -6,7 +6,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
@@ -223,6 +223,37 @@ class BaseRegMLP(BaseEstimator, ABC):
         return [int(s) for s in sizes]
 
     def _fit(self, X, y, sample_weight, incremental):
+        X, Y, sample_weight, layer_units, rng = self._prepare(
+            X, y, sample_weight, incremental
+        )
+        layout = Layout(layer_units)
+        params = layout.pack(self.coefs_, self.intercepts_, X.dtype)
+        loss = LOSSES[self._loss_name()]
+        problem = Problem(
+            network=Network(layout, self.activation, loss.out_activation, loss),
+            penalty=make_penalty(
+                self.penalty, coef_shapes=layout.coef_shapes, l1_ratio=self.l1_ratio
+            ),
+            params=params,
+            rng=rng,
+            schedule=resolve_schedule(self.alpha_schedule),
+        )
+        # overflows are caught as divergence by the solvers, which say so
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if self.solver == "lbfgs":
+                fit_lbfgs(self, problem, X, Y, sample_weight)
+            else:
+                fit_stochastic(self, problem, X, Y, sample_weight, incremental)
+        self.coefs_ = [c.copy() for c in layout.coefs(params)]
+        self.intercepts_ = [b.copy() for b in layout.intercepts(params)]
+        return self
+
+    def _prepare(self, X, y, sample_weight, incremental):
+        """Validate the parameters and data; initialize the weights on a first pass.
+
+        Returns ``(X, Y, sample_weight, layer_units, rng)`` with ``Y`` the
+        encoded 2-D targets.
+        """
         hidden = self._check_hyperparameters(incremental)
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -257,27 +288,20 @@ class BaseRegMLP(BaseEstimator, ABC):
                 "same architecture. Set warm_start=False to start anew."
             )
 
-        layout = Layout(layer_units)
-        params = layout.pack(self.coefs_, self.intercepts_, X.dtype)
-        loss = LOSSES[self._loss_name()]
-        problem = Problem(
-            network=Network(layout, self.activation, loss.out_activation, loss),
-            penalty=make_penalty(
-                self.penalty, coef_shapes=layout.coef_shapes, l1_ratio=self.l1_ratio
-            ),
-            params=params,
-            rng=rng,
-            schedule=resolve_schedule(self.alpha_schedule),
-        )
-        # overflows are caught as divergence by the solvers, which say so
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if self.solver == "lbfgs":
-                fit_lbfgs(self, problem, X, Y, sample_weight)
-            else:
-                fit_stochastic(self, problem, X, Y, sample_weight, incremental)
-        self.coefs_ = [c.copy() for c in layout.coefs(params)]
-        self.intercepts_ = [b.copy() for b in layout.intercepts(params)]
-        return self
+        return X, Y, sample_weight, layer_units, rng
+
+    def _initial_model(self, X, y):
+        """A clone holding the weights a ``fit`` on ``(X, y)`` starts from.
+
+        Nothing is trained: ``coefs_`` and ``intercepts_`` are the initial
+        weights drawn from ``random_state`` (``n_iter_ == 0``), as used by
+        :func:`skregnet.layer_statistics` to look at a network at
+        initialization.
+        """
+        est = clone(self).set_params(warm_start=False)
+        est._validate_params()
+        est._prepare(X, y, None, incremental=False)
+        return est
 
     def _initialize(self, layer_units, rng):
         """Fresh weights and training records for a first fit."""

@@ -1,14 +1,19 @@
 """Activation functions, applied in place, with derivatives from their output.
 
-Each activation is a small object with two methods:
+Each activation is a small object (an ``Activation``) with two methods and
+two facts:
 
 - ``forward(Z)`` overwrites the pre-activations ``Z`` with ``f(Z)``;
 - ``backward(A, delta)`` multiplies ``delta`` in place by ``f'(z)``, computed
-  from the *output* ``A = f(z)`` (so the forward pass need not keep ``Z``).
+  from the *output* ``A = f(z)`` (so the forward pass need not keep ``Z``);
+- ``gain_at_zero``, ``f'(0)`` (from the right): how much of a small signal a
+  layer passes on, which the alpha grid of ``skregnet._path`` uses;
+- ``default_init``, the initializer ``init="auto"`` picks for it.
 
-``ACTIVATIONS`` holds the hidden-layer choices (the keys are the allowed values
-of the ``activation`` parameter); ``OUTPUT_ACTIVATIONS`` the output layers,
-which are paired with a loss through its canonical link (see ``_losses.py``).
+``ACTIVATIONS`` holds the hidden-layer choices (its keys are the allowed values
+of the ``activation`` parameter: adding an activation is one class and one
+line there); ``OUTPUT_ACTIVATIONS`` the output layers, which are paired with
+a loss through its canonical link (see ``_losses.py``).
 """
 
 import numpy as np
@@ -17,8 +22,28 @@ from scipy.special import expit
 LEAKY_RELU_SLOPE = 0.01
 
 
-class Identity:
+class Activation:
+    """Base class of the hidden-layer activations."""
+
+    #: f'(0), from the right
+    gain_at_zero: float
+    #: the ``init`` that ``init="auto"`` chooses (Glorot suits activations
+    #: that are linear near zero and symmetric, He the ReLU family)
+    default_init = "glorot_uniform"
+
+    def forward(self, Z):
+        """Overwrite ``Z`` with ``f(Z)`` and return it."""
+        raise NotImplementedError
+
+    def backward(self, A, delta):
+        """Multiply ``delta`` in place by ``f'`` at the output ``A``; return it."""
+        raise NotImplementedError
+
+
+class Identity(Activation):
     """f(z) = z."""
+
+    gain_at_zero = 1.0
 
     def forward(self, Z):
         return Z
@@ -27,8 +52,10 @@ class Identity:
         return delta
 
 
-class Logistic:
+class Logistic(Activation):
     """f(z) = 1 / (1 + exp(-z)); f' = f (1 - f)."""
+
+    gain_at_zero = 0.25
 
     def forward(self, Z):
         return expit(Z, out=Z)
@@ -39,8 +66,10 @@ class Logistic:
         return delta
 
 
-class Tanh:
+class Tanh(Activation):
     """f(z) = tanh(z); f' = 1 - f**2."""
+
+    gain_at_zero = 1.0
 
     def forward(self, Z):
         return np.tanh(Z, out=Z)
@@ -52,8 +81,11 @@ class Tanh:
         return delta
 
 
-class ReLU:
+class ReLU(Activation):
     """f(z) = max(z, 0); f' = 1 where f > 0, else 0."""
+
+    gain_at_zero = 1.0
+    default_init = "he_normal"
 
     def forward(self, Z):
         return np.maximum(Z, 0, out=Z)
@@ -65,8 +97,11 @@ class ReLU:
         return delta
 
 
-class LeakyReLU:
+class LeakyReLU(Activation):
     """f(z) = z for z > 0, else 0.01 z (the slope of Maas et al., 2013)."""
+
+    gain_at_zero = 1.0
+    default_init = "he_normal"
 
     def forward(self, Z):
         # max(z, slope z) is z for z > 0 and slope z otherwise (0 < slope < 1),
@@ -86,7 +121,11 @@ class LeakyReLU:
 
 
 class Softmax:
-    """Row-wise softmax, only used as the output of multiclass classifiers."""
+    """Row-wise softmax, only used as the output of multiclass classifiers.
+
+    Output activations need only ``forward``: their loss's canonical link
+    gives the output delta directly (``_losses.py``).
+    """
 
     def forward(self, Z):
         if Z.shape[1] <= 16:

@@ -7,6 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
@@ -21,15 +22,23 @@ from sklearn.utils.validation import (
 )
 
 from skregnet._activations import ACTIVATIONS
+from skregnet._constraints import Constraints
 from skregnet._initializers import INITIALIZERS, init_weights, resolve_init
 from skregnet._losses import LOSSES
 from skregnet._network import Layout, Network
 from skregnet._penalties import PENALTIES, make_penalty
 from skregnet._schedules import ALPHA_SCHEDULES, resolve_schedule
-from skregnet._solvers import Problem, fit_lbfgs, fit_stochastic
-from skregnet._utils import warn
+from skregnet._solvers import SOLVERS
+from skregnet._training import (
+    Dataset,
+    History,
+    Problem,
+    StoppingRule,
+    TrainConfig,
+    Validation,
+)
+from skregnet._utils import RegistryOptions, warn
 
-STOCHASTIC_SOLVERS = ("sgd", "adam")
 _positive = Interval(Real, 0, None, closed="neither")
 
 
@@ -45,18 +54,18 @@ class BaseRegMLP(BaseEstimator, ABC):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions(set(ACTIVATIONS))],
-        "init": [StrOptions({"auto", *INITIALIZERS}), callable],
+        "activation": [RegistryOptions(ACTIVATIONS)],
+        "init": [RegistryOptions(INITIALIZERS, extra=["auto"]), callable],
         "init_scale": [_positive, None],
-        "penalty": [StrOptions({name for name in PENALTIES if name}), None],
+        "penalty": [RegistryOptions(PENALTIES), None],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "alpha_schedule": [StrOptions(set(ALPHA_SCHEDULES)), callable],
+        "alpha_schedule": [RegistryOptions(ALPHA_SCHEDULES), callable],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "max_norm": [_positive, None],
         "weight_clip": [_positive, None],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "solver": [StrOptions({"lbfgs", *STOCHASTIC_SOLVERS})],
+        "solver": [RegistryOptions(SOLVERS)],
         "batch_size": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
@@ -206,53 +215,146 @@ class BaseRegMLP(BaseEstimator, ABC):
                 f"ints (() for a linear model). Got {self.hidden_layer_sizes!r} "
                 "instead."
             )
-        if self.solver == "lbfgs":
-            for name, default in [
-                ("alpha_schedule", "constant"),
-                ("dropout", 0.0),
-                ("weight_decay", 0.0),
-            ]:
-                if getattr(self, name) != default:
-                    raise ValueError(
-                        f"solver='lbfgs' needs a fixed objective: {name}="
-                        f"{getattr(self, name)!r} changes it during training. Use "
-                        f"solver='adam' or 'sgd', or {name}={default!r}."
-                    )
+        for name, default in SOLVERS[self.solver].fixed_objective.items():
+            if getattr(self, name) != default:
+                raise ValueError(
+                    f"solver={self.solver!r} needs a fixed objective: {name}="
+                    f"{getattr(self, name)!r} changes it during training. Use "
+                    f"solver='adam' or 'sgd', or {name}={default!r}."
+                )
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
         return [int(s) for s in sizes]
 
-    def _fit(self, X, y, sample_weight, incremental):
-        X, Y, sample_weight, layer_units, rng = self._prepare(
-            X, y, sample_weight, incremental
+    def _fit(self, X, y, sample_weight, incremental, *, max_iter=None, stopping=None):
+        """Prepare the data and train; ``max_iter`` and ``stopping`` (a fresh
+        ``StoppingRule``) override the estimator's, for a path point."""
+        data, layer_units, rng = self._prepare(X, y, sample_weight, incremental)
+        self._train(
+            data,
+            layer_units,
+            rng,
+            incremental=incremental,
+            max_iter=max_iter,
+            stopping=stopping,
         )
+        return self
+
+    def _train(self, data, layer_units, rng, *, incremental, max_iter, stopping):
+        """Run the solver on the contract objects, then store the results."""
         layout = Layout(layer_units)
-        params = layout.pack(self.coefs_, self.intercepts_, X.dtype)
+        params = layout.pack(self.coefs_, self.intercepts_, data.X.dtype)
+        solver = SOLVERS[self.solver]
+        problem = self._problem(layout)
+        train, validation = self._validation_split(data, rng, solver)
+        config = self._config(train.n_samples, incremental, max_iter, solver)
+        history = History(
+            self.loss_curve_,
+            self.data_loss_curve_,
+            self.alpha_curve_,
+            self.validation_scores_,
+            t=self.t_,
+        )
+        stopping = self._stopping if stopping is None else stopping
+        state = getattr(self, "_optimizer", None)
+        if not incremental or state is None:
+            state = solver.init_state(
+                self.get_params(), layout.n_params, layout.n_coef, params.dtype
+            )
+        # overflows are caught as divergence by the solvers, which say so
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            solver.fit(
+                problem,
+                params,
+                train,
+                config,
+                stopping,
+                history,
+                state=state,
+                rng=rng,
+                validation=validation,
+            )
+        method = solver.method(problem.penalty, problem.alpha, config.constraints)
+        self._store(layout, params, history, stopping, state, method)
+
+    def _problem(self, layout):
+        """The objective for this estimator's parameters."""
         loss = LOSSES[self._loss_name()]
-        problem = Problem(
+        return Problem(
             network=Network(layout, self.activation, loss.out_activation, loss),
             penalty=make_penalty(
                 self.penalty, coef_shapes=layout.coef_shapes, l1_ratio=self.l1_ratio
             ),
-            params=params,
-            rng=rng,
+            alpha=self.alpha,
             schedule=resolve_schedule(self.alpha_schedule),
         )
-        # overflows are caught as divergence by the solvers, which say so
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if self.solver == "lbfgs":
-                fit_lbfgs(self, problem, X, Y, sample_weight)
-            else:
-                fit_stochastic(self, problem, X, Y, sample_weight, incremental)
+
+    def _validation_split(self, data, rng, solver):
+        """``(train, validation)``: the ``early_stopping`` split, drawn from
+        ``rng`` (stochastic solvers only), or all the rows and ``None``."""
+        if not (self.early_stopping and solver.stochastic):
+            return data, None
+        stratify = data.Y if self._stratify_validation() else None
+        arrays = [data.X, data.Y]
+        if data.sample_weight is not None:
+            arrays.append(data.sample_weight)
+        split = train_test_split(
+            *arrays,
+            random_state=rng,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        X, X_val, Y, Y_val = split[:4]
+        sw, sw_val = (None, None) if data.sample_weight is None else split[4:]
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        y_val = self._decode(Y_val)
+
+        def score(output, sample_weight):
+            return self._score_fn(y_val, self._decode(output), sample_weight)
+
+        return Dataset(X, Y, sw), Validation(Dataset(X_val, Y_val, sw_val), score)
+
+    def _config(self, n_train, incremental, max_iter, solver):
+        """The ``TrainConfig`` of a fit on ``n_train`` rows."""
+        return TrainConfig(
+            max_iter=self.max_iter if max_iter is None else max_iter,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            max_fun=self.max_fun,
+            batch_size=self._batch_size(n_train) if solver.stochastic else n_train,
+            shuffle=self.shuffle,
+            dropout=self.dropout,
+            constraints=Constraints(self.max_norm, self.weight_clip),
+            verbose=self.verbose,
+            incremental=incremental,
+        )
+
+    def _store(self, layout, params, history, stopping, state, method):
+        """The fitted attributes, written from the solver's results."""
         self.coefs_ = [c.copy() for c in layout.coefs(params)]
         self.intercepts_ = [b.copy() for b in layout.intercepts(params)]
-        return self
+        self.loss_curve_ = history.loss_curve
+        self.data_loss_curve_ = history.data_loss_curve
+        self.alpha_curve_ = history.alpha_curve
+        self.validation_scores_ = history.validation_scores
+        self.n_iter_, self.t_ = history.n_iter, history.t
+        if history.loss_curve:
+            self.loss_ = history.loss
+        self._stopping = stopping
+        self.best_loss_ = stopping.best_loss
+        self.best_validation_score_ = stopping.best_validation_score
+        self._optimizer = state
+        self.solver_method_ = method
 
     def _prepare(self, X, y, sample_weight, incremental):
         """Validate the parameters and data; initialize the weights on a first pass.
 
-        Returns ``(X, Y, sample_weight, layer_units, rng)`` with ``Y`` the
-        encoded 2-D targets.
+        Returns ``(data, layer_units, rng)``: a ``Dataset`` with the encoded
+        2-D targets, the network's widths and the random generator.
         """
         hidden = self._check_hyperparameters(incremental)
         first_pass = not hasattr(self, "coefs_") or (
@@ -288,7 +390,7 @@ class BaseRegMLP(BaseEstimator, ABC):
                 "same architecture. Set warm_start=False to start anew."
             )
 
-        return X, Y, sample_weight, layer_units, rng
+        return Dataset(X, Y, sample_weight), layer_units, rng
 
     def _initial_model(self, X, y):
         """A clone holding the weights a ``fit`` on ``(X, y)`` starts from.
@@ -319,26 +421,10 @@ class BaseRegMLP(BaseEstimator, ABC):
         self.data_loss_curve_ = []
         self.alpha_curve_ = []
         self.validation_scores_ = [] if self.early_stopping else None
-        self._reset_stopping_state()
-        if hasattr(self, "_optimizer"):
-            del self._optimizer
-
-    def _reset_stopping_state(self):
-        """Forget the best epoch so far: the no-improvement rule starts afresh.
-
-        A first fit starts this way; a regularization path calls it before
-        each warm-started point, whose objective (another alpha) is not
-        comparable with the previous point's.
-        """
-        self._no_improvement_count = 0
-        self._best_params = None
-        self._best_terms = None
-        if self.early_stopping:
-            self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
-        else:
-            self.best_validation_score_ = None
-            self.best_loss_ = np.inf
+        self._stopping = StoppingRule(self.early_stopping)
+        self.best_loss_ = self._stopping.best_loss
+        self.best_validation_score_ = self._stopping.best_validation_score
+        self._optimizer = None
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -356,7 +442,7 @@ class BaseRegMLP(BaseEstimator, ABC):
     def _has_partial_fit(self):
         # raised inside ``available_if``, this becomes the __cause__ of its
         # "has no attribute 'partial_fit'" error, as in MLPClassifier
-        if self.solver not in STOCHASTIC_SOLVERS:
+        if not getattr(SOLVERS.get(self.solver), "stochastic", False):
             raise AttributeError(
                 f"partial_fit is only available for stochastic optimizers. "
                 f"{self.solver} is not stochastic."

@@ -7,21 +7,36 @@ clips every weight to ``[-c, c]`` (as the WGAN critic does). Both are
 projections onto convex sets, so they also serve projected-gradient methods.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
 
-def project(est, coefs, flat_coef):
-    """Apply ``est.max_norm`` and ``est.weight_clip`` to the weights in place."""
-    if est.weight_clip is not None:
-        np.clip(flat_coef, -est.weight_clip, est.weight_clip, out=flat_coef)
-    if est.max_norm is not None:
-        for W in coefs:
-            norms = np.sqrt(np.einsum("ij,ij->j", W, W))
-            too_long = norms > est.max_norm
-            if too_long.any():
-                W[:, too_long] *= (est.max_norm / norms[too_long]).astype(W.dtype)
+@dataclass(frozen=True)
+class Constraints:
+    """The ``max_norm`` and ``weight_clip`` parameters (``None``: not asked for)."""
 
+    max_norm: float | None = None
+    weight_clip: float | None = None
 
-def is_active(est):
-    """Whether any projection is asked for."""
-    return est.weight_clip is not None or est.max_norm is not None
+    @property
+    def active(self):
+        """Whether any projection is asked for."""
+        return self.weight_clip is not None or self.max_norm is not None
+
+    @property
+    def box(self):
+        """Whether the feasible set is a box (L-BFGS-B's bounds express it)."""
+        return self.max_norm is None
+
+    def project(self, coefs, flat_coef):
+        """Project the weights in place: ``flat_coef`` and its per-layer views
+        ``coefs``."""
+        if self.weight_clip is not None:
+            np.clip(flat_coef, -self.weight_clip, self.weight_clip, out=flat_coef)
+        if self.max_norm is not None:
+            for W in coefs:
+                norms = np.sqrt(np.einsum("ij,ij->j", W, W))
+                too_long = norms > self.max_norm
+                if too_long.any():
+                    W[:, too_long] *= (self.max_norm / norms[too_long]).astype(W.dtype)

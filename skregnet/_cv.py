@@ -19,7 +19,7 @@ which estimator they wrap.
 """
 
 import copy
-import re
+import inspect
 import time
 from numbers import Integral, Real
 
@@ -48,12 +48,13 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from skregnet._mlp import (
-    _SHARED_ATTRIBUTES,
-    _SHARED_PARAMETERS,
-    RegMLPClassifier,
-    RegMLPRegressor,
+from skregnet._docs import (
+    CLASSIFIER_ATTRIBUTES,
+    CV_ATTRIBUTES,
+    ESTIMATOR_ATTRIBUTES,
+    fill_docstring,
 )
+from skregnet._mlp import RegMLPClassifier, RegMLPRegressor
 from skregnet._path import (
     _alpha_grid,
     _check_alphas,
@@ -61,43 +62,10 @@ from skregnet._path import (
     _path_point,
     path_to_dict,
 )
-
-#: penalties with exact zeros, whose default grid must empty the first layer
-_L1_TYPE = ("l1", "elasticnet", "group_lasso")
+from skregnet._penalties import make_penalty
 
 #: how far above the data-driven alpha_max the grid may be extended
 _MAX_EXTENSION = 1e3
-
-#: the parameters of the CV estimators that the wrapped estimator has not
-_CV_PARAMETERS = (
-    "alphas",
-    "eps",
-    "path_max_iter",
-    "cv",
-    "scoring",
-    "n_jobs",
-    "refit",
-    "selection",
-)
-
-#: fitted attributes of the refit model exposed by the CV estimator
-_FITTED_ATTRIBUTES = (
-    "coefs_",
-    "intercepts_",
-    "n_layers_",
-    "n_outputs_",
-    "out_activation_",
-    "classes_",
-    "n_iter_",
-    "t_",
-    "loss_",
-    "best_loss_",
-    "loss_curve_",
-    "data_loss_curve_",
-    "alpha_curve_",
-    "validation_scores_",
-    "best_validation_score_",
-)
 
 
 def _cv_constraints(estimator_class):
@@ -106,7 +74,7 @@ def _cv_constraints(estimator_class):
     constraints.pop("alpha")
     constraints.update(
         alphas=[Interval(Integral, 1, None, closed="left"), "array-like"],
-        eps=[Interval(Real, 0, 1, closed="neither")],
+        alpha_min_ratio=[Interval(Real, 0, 1, closed="neither")],
         path_max_iter=[
             Interval(Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
@@ -115,132 +83,9 @@ def _cv_constraints(estimator_class):
         scoring=[StrOptions(set(get_scorer_names())), callable, None],
         n_jobs=[Integral, None],
         refit=["boolean"],
-        selection=[StrOptions({"best", "1se"})],
+        alpha_rule=[StrOptions({"best", "1se"})],
     )
     return constraints
-
-
-def _without_alpha(parameters_doc):
-    """The shared parameter docs of ``_mlp`` minus the ``alpha`` entry."""
-    return re.sub(
-        r"^    alpha : .*?(?=^    \w+ : )", "", parameters_doc, flags=re.M | re.S
-    )
-
-
-_CV_PARAMETERS_DOC = """\
-    alphas : int or array-like of float, default=10
-        The penalty strengths to try. A list is visited in ascending order
-        (duplicates are dropped).
-        An int ``n`` asks for ``n`` log-spaced values from
-        ``eps * alpha_max`` to ``alpha_max``, where ``alpha_max`` is estimated
-        from the data: the gradient and curvature of the data term at the
-        best constant prediction say at which alpha a network with this
-        architecture and penalty collapses to zero (for no hidden layer and
-        an L1-type penalty, exactly ``Lasso``'s ``alpha_max``). For the
-        L1-type penalties (``'l1'``, ``'elasticnet'``, ``'group_lasso'``) the
-        grid then continues upward at the same ratio (up to 1000 times
-        ``alpha_max``) until the first layer of the path on all the data is
-        all zero, so ``alphas_`` may hold more than ``n`` values.
-
-    eps : float, default=1e-3
-        ``alpha_min / alpha_max`` of the grid when ``alphas`` is an int.
-
-    path_max_iter : int or 'auto', default='auto'
-        The most epochs (``lbfgs``: iterations) of each path point after the
-        first, which starts from the previous solution and stops by the
-        same ``tol`` / ``n_iter_no_change`` criterion as a fit from scratch;
-        the first point runs up to ``max_iter``. ``'auto'`` is
-        ``max_iter // 10`` for ``sgd`` and ``adam`` (as LassoNet's
-        ``n_iters=(1000, 100)``) and ``max_iter`` for ``lbfgs``. See
-        :func:`regmlp_path`.
-
-    cv : int, cross-validation generator or iterable, default=None
-        The splitting strategy, as in :class:`~sklearn.model_selection.GridSearchCV`:
-        ``None`` for 5 folds, an int for that many folds (stratified for a
-        classifier with binary or multiclass targets), a splitter or an
-        iterable of (train, test) index arrays.
-
-    scoring : str or callable, default=None
-        How a fitted point is scored on a test fold (higher is better);
-        ``None`` uses the estimator's ``score``: accuracy for the
-        classifier, R^2 for the regressor. With ``sample_weight``, the test
-        scores are weighted too.
-
-    n_jobs : int, default=None
-        Number of folds fitted in parallel (one joblib job per fold, each
-        running the whole path). ``None`` means 1 unless in a
-        :func:`joblib.parallel_backend` context; ``-1`` uses all processors.
-        Inside ``joblib.parallel_backend("dask")`` the folds run on a dask
-        cluster.
-
-    refit : bool, default=True
-        Whether to fit the path on all the data and keep its model at
-        ``alpha_`` (needed by ``predict``). This path runs as one more job
-        alongside the folds and keeps a copy of its model at every alpha
-        until ``alpha_`` is known.
-
-    selection : {'best', '1se'}, default='best'
-        Which alpha to refit at: ``'best'``, the best mean test score;
-        ``'1se'``, ``alpha_1se_``, the largest alpha within one standard
-        error of the best (the one-standard-error rule of ``cv.glmnet``).
-"""
-
-_CV_ATTRIBUTES_DOC = """\
-    alpha_ : float
-        The chosen alpha (``selection``), where the refit model was taken.
-
-    alphas_ : ndarray of shape (n_alphas,)
-        The grid of alphas, in ascending order (path order).
-
-    alpha_1se_ : float
-        The largest alpha whose mean test score is at least the best one
-        minus its standard error (``std_test_score / sqrt(n_splits)``).
-
-    best_score_ : float
-        The best ``mean_test_score``.
-
-    best_index_ : int
-        Index in ``cv_results_`` of the best mean test score (the first
-        one, i.e. the smallest alpha, on ties, as ``GridSearchCV``).
-
-    cv_results_ : dict of ndarray
-        One entry per alpha of ``alphas_``, in :class:`GridSearchCV`'s
-        layout: ``mean_fit_time``, ``std_fit_time``, ``mean_score_time``,
-        ``std_score_time`` (the fit time of a path point is that of its
-        warm-started fit), ``param_alpha``, ``params``,
-        ``split{k}_test_score``, ``mean_test_score``, ``std_test_score``,
-        ``rank_test_score``.
-
-    n_splits_ : int
-        The number of cross-validation splits.
-
-    path_ : dict of ndarray
-        The path on all the data (``refit=True``), one entry per alpha of
-        ``alphas_``: ``alpha``, ``objective``, ``data_loss``,
-        ``weight_norm``, ``n_zero_weights``, ``n_selected_features``,
-        ``n_iter``; ``pandas.DataFrame(path_)`` is a table.
-
-    best_estimator_ : estimator
-        The refit model: the path on all the data, taken at ``alpha_``. The
-        attributes below are copied from it: its ``loss_curve_``,
-        ``data_loss_curve_`` and ``alpha_curve_`` span the path up to
-        ``alpha_``, its ``n_iter_`` counts the last point's fit.
-"""
-
-
-def _fill_cv_doc(cls):
-    """Insert the shared docs (4-space indented) at the ``    {name}`` lines."""
-
-    def block(text):
-        return text.strip("\n").removeprefix("    ")
-
-    cls.__doc__ = cls.__doc__.format(
-        cv_parameters=block(_CV_PARAMETERS_DOC),
-        parameters=block(_without_alpha(_SHARED_PARAMETERS)),
-        cv_attributes=block(_CV_ATTRIBUTES_DOC),
-        attributes=block(_SHARED_ATTRIBUTES),
-    )
-    return cls
 
 
 # -- the jobs -------------------------------------------------------------------
@@ -340,13 +185,13 @@ class _BaseRegMLPCV(BaseEstimator):
         hidden_layer_sizes=(100,),
         *,
         alphas=10,
-        eps=1e-3,
+        alpha_min_ratio=1e-3,
         path_max_iter="auto",
         cv=None,
         scoring=None,
         n_jobs=None,
         refit=True,
-        selection="best",
+        alpha_rule="best",
         activation="relu",
         init="auto",
         init_scale=None,
@@ -380,13 +225,13 @@ class _BaseRegMLPCV(BaseEstimator):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.alphas = alphas
-        self.eps = eps
+        self.alpha_min_ratio = alpha_min_ratio
         self.path_max_iter = path_max_iter
         self.cv = cv
         self.scoring = scoring
         self.n_jobs = n_jobs
         self.refit = refit
-        self.selection = selection
+        self.alpha_rule = alpha_rule
         self.activation = activation
         self.init = init
         self.init_scale = init_scale
@@ -419,13 +264,10 @@ class _BaseRegMLPCV(BaseEstimator):
         self.max_fun = max_fun
 
     def _make_estimator(self):
-        """The wrapped estimator with this object's network parameters."""
-        params = {
-            name: value
-            for name, value in self.get_params(deep=False).items()
-            if name not in _CV_PARAMETERS
-        }
-        return self._estimator_class(**params)
+        """The wrapped estimator with this object's parameters that it takes."""
+        names = inspect.signature(self._estimator_class.__init__).parameters
+        params = self.get_params(deep=False)
+        return self._estimator_class(**{n: params[n] for n in names if n in params})
 
     def _check_targets(self, y):
         if y.ndim == 2 and y.shape[1] == 1:
@@ -482,7 +324,7 @@ class _BaseRegMLPCV(BaseEstimator):
                 y,
                 base,
                 n_alphas=self.alphas,
-                eps=self.eps,
+                alpha_min_ratio=self.alpha_min_ratio,
                 sample_weight=sample_weight,
             )
         else:
@@ -490,7 +332,8 @@ class _BaseRegMLPCV(BaseEstimator):
         # an L1-type default grid must reach the alpha where the first layer
         # is zero: the path on all the data decides, so it runs first
         full = None
-        if isinstance(self.alphas, Integral) and self.penalty in _L1_TYPE:
+        penalty = make_penalty(self.penalty, coef_shapes=None, l1_ratio=self.l1_ratio)
+        if isinstance(self.alphas, Integral) and penalty.exact_zeros:
             full = _full_path(
                 base,
                 X,
@@ -546,9 +389,11 @@ class _BaseRegMLPCV(BaseEstimator):
             model = models[index]
             model.set_params(warm_start=self.warm_start)
             self.best_estimator_ = model
-            for name in _FITTED_ATTRIBUTES:
-                if hasattr(model, name):
-                    setattr(self, name, getattr(model, name))
+            # its fitted attributes, but for what validate_data set on self
+            for name, value in vars(model).items():
+                if name.endswith("_") and not name.startswith("_"):
+                    if name not in ("n_features_in_", "feature_names_in_"):
+                        setattr(self, name, value)
         return self
 
     def _store_results(self, results):
@@ -585,7 +430,7 @@ class _BaseRegMLPCV(BaseEstimator):
         threshold = mean[best] - std[best] / np.sqrt(len(scores))
         self.alpha_1se_ = float(alphas[np.flatnonzero(mean >= threshold)[-1]])
         self.alpha_ = (
-            float(alphas[best]) if self.selection == "best" else self.alpha_1se_
+            float(alphas[best]) if self.alpha_rule == "best" else self.alpha_1se_
         )
 
     # -- delegation to the refit model ------------------------------------------
@@ -637,34 +482,23 @@ class _BaseRegMLPCV(BaseEstimator):
         return tags
 
 
-@_fill_cv_doc
+@fill_docstring((*CV_ATTRIBUTES, *CLASSIFIER_ATTRIBUTES))
 class RegMLPClassifierCV(ClassifierMixin, _BaseRegMLPCV):
     """Multilayer perceptron classifier with alpha chosen by cross-validation.
 
     Each CV fold fits the whole regularization path in one job, from the
     weakest alpha up, each alpha warm-started from the previous solution
     (see :func:`regmlp_path`), so the search costs a fraction of
-    ``GridSearchCV(RegMLPClassifier(), {{"alpha": alphas}})``. The refit
+    ``GridSearchCV(RegMLPClassifier(), {"alpha": alphas})``. The refit
     model is the path on all the data, taken at ``alpha_``.
 
     Parameters
     ----------
-    hidden_layer_sizes : tuple of int, default=(100,)
-        The number of units of each hidden layer. ``()`` gives a linear
-        model (no hidden layer).
-
-    {cv_parameters}
-
-    {parameters}
+    [parameters]
 
     Attributes
     ----------
-    {cv_attributes}
-
-    classes_ : ndarray or list of ndarray
-        The class labels of the refit model.
-
-    {attributes}
+    [attributes]
 
     See Also
     --------
@@ -752,35 +586,23 @@ class RegMLPClassifierCV(ClassifierMixin, _BaseRegMLPCV):
         return tags
 
 
-@_fill_cv_doc
+@fill_docstring((*CV_ATTRIBUTES, *ESTIMATOR_ATTRIBUTES))
 class RegMLPRegressorCV(RegressorMixin, _BaseRegMLPCV):
     """Multilayer perceptron regressor with alpha chosen by cross-validation.
 
     Each CV fold fits the whole regularization path in one job, from the
     weakest alpha up, each alpha warm-started from the previous solution
     (see :func:`regmlp_path`), so the search costs a fraction of
-    ``GridSearchCV(RegMLPRegressor(), {{"alpha": alphas}})``. The refit model
+    ``GridSearchCV(RegMLPRegressor(), {"alpha": alphas})``. The refit model
     is the path on all the data, taken at ``alpha_``.
 
     Parameters
     ----------
-    hidden_layer_sizes : tuple of int, default=(100,)
-        The number of units of each hidden layer. ``()`` gives a linear
-        model (no hidden layer).
-
-    {cv_parameters}
-
-    {parameters}
-
-    loss : {{'squared_error', 'poisson'}}, default='squared_error'
-        The per-sample loss: 1/2 sum_k (y_k - y_pred_k)**2 with an identity
-        output, or y_pred - y log(y_pred) with an exponential output (y >= 0).
+    [parameters]
 
     Attributes
     ----------
-    {cv_attributes}
-
-    {attributes}
+    [attributes]
 
     See Also
     --------
@@ -821,13 +643,13 @@ class RegMLPRegressorCV(RegressorMixin, _BaseRegMLPCV):
         hidden_layer_sizes=(100,),
         *,
         alphas=10,
-        eps=1e-3,
+        alpha_min_ratio=1e-3,
         path_max_iter="auto",
         cv=None,
         scoring=None,
         n_jobs=None,
         refit=True,
-        selection="best",
+        alpha_rule="best",
         activation="relu",
         init="auto",
         init_scale=None,
@@ -863,13 +685,13 @@ class RegMLPRegressorCV(RegressorMixin, _BaseRegMLPCV):
         super().__init__(
             hidden_layer_sizes,
             alphas=alphas,
-            eps=eps,
+            alpha_min_ratio=alpha_min_ratio,
             path_max_iter=path_max_iter,
             cv=cv,
             scoring=scoring,
             n_jobs=n_jobs,
             refit=refit,
-            selection=selection,
+            alpha_rule=alpha_rule,
             activation=activation,
             init=init,
             init_scale=init_scale,

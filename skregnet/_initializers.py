@@ -15,6 +15,7 @@ registry entries pointing to the same function.
 
 import numpy as np
 
+from skregnet._activations import ACTIVATIONS
 from skregnet._utils import warn
 
 
@@ -113,12 +114,13 @@ INITIALIZERS = {
 def resolve_init(init, activation):
     """The initializer for the ``init`` parameter: a registry name or callable.
 
-    ``"auto"`` is He for the ReLU family and Glorot otherwise. A callable
+    ``"auto"`` is the activation's ``default_init``: He for the ReLU family,
+    Glorot otherwise. A callable
     ``init(fan_in, fan_out, rng)`` is wrapped so its output's shape and values
     are checked.
     """
     if init == "auto":
-        init = "he_normal" if activation in ("relu", "leaky_relu") else "glorot_uniform"
+        init = ACTIVATIONS[activation].default_init
     if not callable(init):
         return INITIALIZERS[init]
 

@@ -2,9 +2,14 @@
 
 Every loss is paired with the output activation of its canonical link, so the
 gradient of the loss with respect to the output layer's pre-activation is
-simply ``y_pred - y`` (times the sample's weight). ``w`` below are sample
+simply ``y_pred - y`` (times the sample's weight). ``sw`` below are sample
 weights already normalized to sum to one over the batch (SPEC §1: the data
 term is a weighted *mean*, whatever the batch size).
+
+A loss also knows its behaviour at the null model (the best constant
+prediction: the weighted mean of ``y``, by the canonical link): its
+``curvature`` there, which the alpha grid of ``skregnet._path`` uses. Adding
+a loss is one class here and one line in ``LOSSES``.
 """
 
 import numpy as np
@@ -12,9 +17,13 @@ from scipy.special import xlogy
 
 
 class Loss:
-    """Base class: subclasses define ``out_activation`` and ``per_sample``."""
+    """Base class: subclasses define ``out_activation``, ``per_sample`` and
+    ``curvature``."""
 
     out_activation = "identity"
+    #: whether ``RegMLPRegressor(loss=...)`` accepts it (classifiers choose
+    #: their loss from the targets)
+    regression = True
 
     def per_sample(self, y, y_pred, work=None):
         """Loss of each sample (summed over outputs), shape (n_samples,).
@@ -24,23 +33,42 @@ class Loss:
         """
         raise NotImplementedError
 
-    def floor(self, y, w):
+    def check_targets(self, y):
+        """Raise a ``ValueError`` if ``y`` holds values the loss cannot take."""
+
+    def floor(self, y, sw):
         """The smallest weighted mean loss any prediction reaches on ``y``."""
         return 0.0
 
-    def value(self, y, y_pred, w, work=None):
-        """Weighted mean loss, ``sum_i w_i * loss_i`` with ``sum(w) == 1``."""
-        return float(w @ self.per_sample(y, y_pred, work))
+    def value(self, y, y_pred, sw, work=None):
+        """Weighted mean loss, ``sum_i sw_i * loss_i`` with ``sum(sw) == 1``."""
+        return float(sw @ self.per_sample(y, y_pred, work))
 
-    def raw_grad(self, y, y_pred, w, out):
+    def raw_grad(self, y, y_pred, sw, out):
         """Gradient of ``value`` w.r.t. the output pre-activation, into ``out``."""
         np.subtract(y_pred, y, out=out)
-        out *= w[:, None]
+        out *= sw[:, None]
         return out
+
+    def null_prediction(self, y, sw):
+        """The best constant prediction: the weighted mean of ``y`` (per output).
+
+        With the canonical link the gradient of ``value`` with respect to the
+        output biases is ``sw @ (y_pred - y)``, zero at this prediction.
+        """
+        return sw @ y
+
+    def curvature(self, y_pred):
+        """Second derivative of the loss in the output pre-activation at a
+        constant prediction ``y_pred`` (per output; diagonal for softmax)."""
+        raise NotImplementedError
 
 
 class SquaredError(Loss):
     """0.5 * sum_k (y_k - y_pred_k)**2, identity output."""
+
+    def curvature(self, y_pred):
+        return np.ones_like(y_pred)
 
     def per_sample(self, y, y_pred, work=None):
         diff = np.subtract(y, y_pred, out=work)
@@ -53,10 +81,20 @@ class Poisson(Loss):
 
     out_activation = "exp"
 
-    def floor(self, y, w):
+    def check_targets(self, y):
+        if np.any(y < 0):
+            raise ValueError(
+                "Some value(s) of y are negative which is not allowed for "
+                "loss='poisson'."
+            )
+
+    def floor(self, y, sw):
         # y_pred = y minimizes y_pred - y log(y_pred); the loss minus this floor
         # is the (half) Poisson deviance
-        return float(w @ (y - xlogy(y, y)).sum(axis=1))
+        return float(sw @ (y - xlogy(y, y)).sum(axis=1))
+
+    def curvature(self, y_pred):
+        return y_pred
 
     def per_sample(self, y, y_pred, work=None):
         terms = xlogy(y, y_pred, out=work)
@@ -68,6 +106,10 @@ class BinaryLogLoss(Loss):
     """-y log p - (1 - y) log(1 - p), summed over outputs (binary, multilabel)."""
 
     out_activation = "logistic"
+    regression = False
+
+    def curvature(self, y_pred):
+        return y_pred * (1 - y_pred)
 
     def per_sample(self, y, y_pred, work=None):
         eps = np.finfo(y_pred.dtype).eps
@@ -86,6 +128,10 @@ class LogLoss(Loss):
     """-log p_y with a softmax output (multiclass)."""
 
     out_activation = "softmax"
+    regression = False
+
+    def curvature(self, y_pred):
+        return y_pred * (1 - y_pred)
 
     def per_sample(self, y, y_pred, work=None):
         eps = np.finfo(y_pred.dtype).eps

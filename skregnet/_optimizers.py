@@ -11,7 +11,9 @@ Regularization": SGDW / AdamW) is applied here, to the weights only, as
 current learning rate without Adam's bias correction, as PyTorch's AdamW does.
 
 The learning-rate schedules and stopping rules follow scikit-learn's
-``MLPClassifier`` (``constant``, ``invscaling``, ``adaptive``).
+``MLPClassifier`` (``constant``, ``invscaling``, ``adaptive``). Each optimizer
+declares the estimator parameters it reads (``parameters``), so
+``from_params`` builds it from any estimator's ``get_params()``.
 """
 
 import math
@@ -19,8 +21,74 @@ import math
 import numpy as np
 
 
-class SGDOptimizer:
+class Optimizer:
+    """Base class: the hooks a stochastic solver calls, with their defaults.
+
+    Subclasses define ``step``, ``parameters`` (the estimator parameters
+    their ``__init__`` takes, by name) and ``_scratch`` (work arrays, not
+    pickled: they are allocated again on unpickling).
+    """
+
+    #: the name recorded in the estimator's ``solver_method_``
+    name = ""
+    #: estimator parameters passed to ``__init__`` as keyword arguments
+    parameters = ()
+    #: names of the work arrays (rebuilt by ``_allocate``)
+    _scratch = ()
+
+    @classmethod
+    def from_params(cls, params, n_params, n_coef, dtype):
+        """The optimizer for an estimator's ``get_params()``."""
+        return cls(n_params, n_coef, dtype, **{k: params[k] for k in cls.parameters})
+
+    def step(self, params, grad):
+        """Update ``params`` in place from ``grad``; return the weights' step
+        size (a scalar or an array like the weights) for the prox."""
+        raise NotImplementedError
+
+    def before_correction(self, w):
+        """Called before a prox / projection moves the weights ``w``."""
+
+    def after_correction(self, w):
+        """Called after a prox / projection moved the weights ``w``."""
+
+    def iteration_ends(self, time_step):
+        """Called after each epoch with the number of samples seen so far."""
+
+    def trigger_stopping(self, msg, verbose):
+        """Whether to stop when the no-improvement rule fires (``msg`` says
+        why); an optimizer may instead adapt and go on."""
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+    def _allocate(self):
+        """Allocate the work arrays, so that a step allocates nothing."""
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        for name in self._scratch:
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._allocate()
+
+
+class SGDOptimizer(Optimizer):
     """Stochastic gradient descent with (Nesterov) momentum."""
+
+    name = "SGD"
+    parameters = (
+        "learning_rate_init",
+        "learning_rate",
+        "momentum",
+        "nesterovs_momentum",
+        "power_t",
+        "weight_decay",
+    )
+    _scratch = ("_update", "_scaled_grad", "_before")
 
     def __init__(
         self,
@@ -31,7 +99,7 @@ class SGDOptimizer:
         learning_rate_init=0.1,
         learning_rate="constant",
         momentum=0.9,
-        nesterov=True,
+        nesterovs_momentum=True,
         power_t=0.5,
         weight_decay=0.0,
     ):
@@ -39,15 +107,18 @@ class SGDOptimizer:
         self.learning_rate = float(learning_rate_init)
         self.lr_schedule = learning_rate
         self.momentum = momentum
-        self.nesterov = nesterov
+        self.nesterov = nesterovs_momentum
         self.power_t = power_t
         self.weight_decay = weight_decay
         self.n_coef = n_coef
         self.velocity = np.zeros(n_params, dtype=dtype)
-        # work arrays, so that a step allocates nothing
+        self._allocate()
+
+    def _allocate(self):
+        n_params, dtype = self.velocity.size, self.velocity.dtype
         self._update = np.empty(n_params, dtype=dtype)
         self._scaled_grad = np.empty(n_params, dtype=dtype)
-        self._before = np.empty(n_coef, dtype=dtype)
+        self._before = np.empty(self.n_coef, dtype=dtype)
 
     def step(self, params, grad):
         # Python floats: a NumPy float64 scalar would compute float32 arrays in
@@ -89,7 +160,6 @@ class SGDOptimizer:
         self.velocity[: self.n_coef] += self._before
 
     def iteration_ends(self, time_step):
-        """Called after each epoch with the number of samples seen so far."""
         if self.lr_schedule == "invscaling":
             self.learning_rate = (
                 self.learning_rate_init / (time_step + 1) ** self.power_t
@@ -98,9 +168,7 @@ class SGDOptimizer:
     def trigger_stopping(self, msg, verbose):
         """Whether to stop after no improvement; ``adaptive`` divides lr by 5."""
         if self.lr_schedule != "adaptive":
-            if verbose:
-                print(msg + " Stopping.")
-            return True
+            return super().trigger_stopping(msg, verbose)
         if self.learning_rate <= 1e-6:
             if verbose:
                 print(msg + " Learning rate too small. Stopping.")
@@ -111,8 +179,16 @@ class SGDOptimizer:
         return False
 
 
-class AdamOptimizer:
-    """Adam (Kingma & Ba, 2015), with scikit-learn's bias-corrected step."""
+class AdamOptimizer(Optimizer):
+    """Adam (Kingma & Ba, 2015), with scikit-learn's bias-corrected step.
+
+    Adam's moments average gradients, not moves, so a prox or a projection
+    needs no correction (the base class's no-op hooks).
+    """
+
+    name = "Adam"
+    parameters = ("learning_rate_init", "beta_1", "beta_2", "epsilon", "weight_decay")
+    _scratch = ("_step", "_work")
 
     def __init__(
         self,
@@ -135,9 +211,11 @@ class AdamOptimizer:
         self.t = 0
         self.ms = np.zeros(n_params, dtype=dtype)
         self.vs = np.zeros(n_params, dtype=dtype)
-        # work arrays, so that a step allocates nothing
-        self._step = np.empty(n_params, dtype=dtype)
-        self._work = np.empty(n_params, dtype=dtype)
+        self._allocate()
+
+    def _allocate(self):
+        self._step = np.empty_like(self.ms)
+        self._work = np.empty_like(self.ms)
 
     @property
     def learning_rate(self):
@@ -167,43 +245,3 @@ class AdamOptimizer:
         np.multiply(step, ms, out=work)
         params -= work
         return step[: self.n_coef]
-
-    def before_correction(self, w):
-        """Adam's moments average gradients, not moves: nothing to correct."""
-
-    def after_correction(self, w):
-        """Adam's moments average gradients, not moves: nothing to correct."""
-
-    def iteration_ends(self, time_step):
-        pass
-
-    def trigger_stopping(self, msg, verbose):
-        if verbose:
-            print(msg + " Stopping.")
-        return True
-
-
-def make_optimizer(est, n_params, n_coef, dtype):
-    """The optimizer for estimator ``est``'s ``solver`` and its parameters."""
-    if est.solver == "sgd":
-        return SGDOptimizer(
-            n_params,
-            n_coef,
-            dtype,
-            learning_rate_init=est.learning_rate_init,
-            learning_rate=est.learning_rate,
-            momentum=est.momentum,
-            nesterov=est.nesterovs_momentum,
-            power_t=est.power_t,
-            weight_decay=est.weight_decay,
-        )
-    return AdamOptimizer(
-        n_params,
-        n_coef,
-        dtype,
-        learning_rate_init=est.learning_rate_init,
-        beta_1=est.beta_1,
-        beta_2=est.beta_2,
-        epsilon=est.epsilon,
-        weight_decay=est.weight_decay,
-    )

@@ -24,18 +24,11 @@ from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_X_y
 
+from skregnet._activations import ACTIVATIONS
 from skregnet._losses import LOSSES
 from skregnet._penalties import make_penalty
-
-#: derivative at 0 (from the right) of each hidden activation: how much of a
-#: small first-layer signal reaches the next layer
-_GAIN_AT_ZERO = {
-    "identity": 1.0,
-    "relu": 1.0,
-    "leaky_relu": 1.0,
-    "tanh": 1.0,
-    "logistic": 0.25,
-}
+from skregnet._solvers import SOLVERS
+from skregnet._training import StoppingRule
 
 #: the keys of ``RegMLPCV.path_`` and of ``path_to_dict``
 PATH_KEYS = (
@@ -154,18 +147,7 @@ def _check_alphas(alphas):
     return np.unique(values)
 
 
-def _layer_penalty(penalty, l1_ratio, layer):
-    """(c, d) with the penalty of one weight near zero behaving as c * |w| ** d."""
-    if penalty == "l1":
-        return 1.0, 1
-    if penalty == "elasticnet" and l1_ratio > 0:
-        return l1_ratio, 1
-    if penalty == "group_lasso" and layer == 0:
-        return 1.0, 1
-    return 0.5, 2
-
-
-def _collapse_alpha(g, h, penalty, l1_ratio, n_layers):
+def _collapse_alpha(g, h, penalty, n_layers):
     """The alpha at which a chain of ``n_layers`` weights stops being worth it.
 
     A path through the network from one input to one output with weights
@@ -178,12 +160,13 @@ def _collapse_alpha(g, h, penalty, l1_ratio, n_layers):
     only minimizer once alpha exceeds the value returned here (``p = 1``: the
     lasso's ``g / C``; ``p < 1``: where the nonzero local minimum vanishes;
     ``p > 1``, a linear ridge model, which never reaches zero: ``100 * h``,
-    where the coefficients are shrunk a hundredfold).
+    where the coefficients are shrunk a hundredfold). ``penalty.near_zero``
+    gives each layer's ``(c_l, d_l)``; a layer with ``c_l == 0`` (no
+    penalty) makes every alpha alike: ``inf``.
     """
-    cs, ds = zip(
-        *(_layer_penalty(penalty, l1_ratio, layer) for layer in range(n_layers)),
-        strict=True,
-    )
+    cs, ds = zip(*(penalty.near_zero(layer) for layer in range(n_layers)), strict=True)
+    if min(cs) == 0:
+        return np.full_like(np.asarray(g, dtype=float), np.inf)
     s = sum(1 / d for d in ds)
     p = 1 / s
     K = np.prod([(c * d) ** (1 / d) for c, d in zip(cs, ds, strict=True)])
@@ -198,17 +181,21 @@ def _collapse_alpha(g, h, penalty, l1_ratio, n_layers):
     return np.where(h > 0, alpha, 0.0)
 
 
-def _alpha_grid(X, y, estimator, *, n_alphas=10, eps=1e-3, sample_weight=None):
+def _alpha_grid(
+    X, y, estimator, *, n_alphas=10, alpha_min_ratio=1e-3, sample_weight=None
+):
     """A log-spaced grid of ``n_alphas`` values, ascending, for ``estimator``.
 
-    The grid ends at ``alpha_max`` and starts at ``eps * alpha_max``.
+    The grid ends at ``alpha_max`` and starts at ``alpha_min_ratio *
+    alpha_max``.
     ``alpha_max`` is where a path on ``(X, y)`` should have emptied the first
     layer (see ``_collapse_alpha``), computed from the gradient ``G = X.T @ R``
     and curvature of the data term at the null model (the best constant
     prediction, whose residuals are ``R``), over the strongest feature:
 
     - no hidden layer and an L1-type penalty: exactly the smallest alpha whose
-      solution is all zero (``Lasso``'s ``alpha_max``);
+      solution is all zero (``Lasso``'s ``alpha_max``: the penalty's own
+      ``alpha_max`` at the gradient ``G``);
     - hidden layers: the alpha at which a one-unit-wide network along the
       strongest feature collapses to zero, which scales like ``g ** 1.5`` for
       one hidden layer with L1 (the network's effective penalty on its
@@ -225,17 +212,11 @@ def _alpha_grid(X, y, estimator, *, n_alphas=10, eps=1e-3, sample_weight=None):
     Y = np.asarray(est._encode_targets(y, False, True), dtype=np.float64)
     if Y.ndim == 1:
         Y = Y.reshape(-1, 1)
-    # the null model's prediction (canonical links: the weighted mean of Y)
-    # and the loss's curvature there, per output
-    mean = sw @ Y
-    loss = est._loss_name()
-    if loss == "squared_error":
-        curvature = np.ones_like(mean)
-    elif loss == "poisson":
-        curvature = mean
-    else:
-        curvature = mean * (1 - mean)
-    G = np.abs(np.asarray(safe_sparse_dot(X.T, sw[:, None] * (mean - Y))))
+    # the null model's prediction and the loss's curvature there, per output
+    loss = LOSSES[est._loss_name()]
+    mean = loss.null_prediction(Y, sw)
+    curvature = loss.curvature(mean)
+    G = np.asarray(safe_sparse_dot(X.T, sw[:, None] * (mean - Y)))
     # the intercepts absorb the features' means: the curvature along feature j
     # is its weighted variance (times the loss's curvature)
     x_mean = np.asarray(safe_sparse_dot(sw, X)).ravel()
@@ -247,22 +228,22 @@ def _alpha_grid(X, y, estimator, *, n_alphas=10, eps=1e-3, sample_weight=None):
 
     sizes = est.hidden_layer_sizes
     hidden = list(sizes) if np.iterable(sizes) else [sizes]
-    gain = _GAIN_AT_ZERO.get(est.activation, 1.0) ** len(hidden)
-    if est.penalty == "group_lasso":
-        g = np.linalg.norm(G, axis=1)
-        h = H.max(axis=1)
-    else:
-        g, h = G.ravel(), H.ravel()
-    collapse = _collapse_alpha(
-        gain * g, gain**2 * h, est.penalty, est.l1_ratio, len(hidden) + 1
-    )
-    alpha_max = float(np.max(collapse, initial=0.0))
-    if hidden:
-        alpha_max *= 4.0
+    penalty = make_penalty(est.penalty, coef_shapes=[G.shape], l1_ratio=est.l1_ratio)
+    alpha_max = penalty.alpha_max(G.ravel()) if not hidden else np.inf
+    if not np.isfinite(alpha_max):
+        gain = ACTIVATIONS[est.activation].gain_at_zero ** len(hidden)
+        if penalty.groups_input_features:
+            g, h = np.linalg.norm(G, axis=1), H.max(axis=1)
+        else:
+            g, h = np.abs(G).ravel(), H.ravel()
+        collapse = _collapse_alpha(gain * g, gain**2 * h, penalty, len(hidden) + 1)
+        alpha_max = float(np.max(collapse, initial=0.0))
+        if hidden:
+            alpha_max *= 4.0
     if not np.isfinite(alpha_max) or alpha_max <= np.finfo(float).resolution:
         # y constant (or X all zero): every alpha gives the same model
         alpha_max = 1.0
-    return np.geomspace(eps * alpha_max, alpha_max, num=n_alphas)
+    return np.geomspace(alpha_min_ratio * alpha_max, alpha_max, num=n_alphas)
 
 
 # -- the path -------------------------------------------------------------------
@@ -272,7 +253,7 @@ def _resolve_path_max_iter(estimator, path_max_iter):
     """The iteration cap of the path's warm-started points."""
     if path_max_iter != "auto":
         return int(path_max_iter)
-    if estimator.solver == "lbfgs":
+    if not SOLVERS[estimator.solver].stochastic:
         return estimator.max_iter
     return max(1, estimator.max_iter // 10)
 
@@ -286,14 +267,12 @@ def _warm_fit(estimator, X, y, sample_weight, cap):
     """
     max_iter = estimator.max_iter
     # each point gets the convergence criterion of a fit from scratch
-    estimator._reset_stopping_state()
-    estimator.set_params(max_iter=cap)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            estimator.fit(X, y, sample_weight=sample_weight)
-    finally:
-        estimator.set_params(max_iter=max_iter)
+    stopping = StoppingRule(estimator.early_stopping)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        estimator._fit(
+            X, y, sample_weight, incremental=False, max_iter=cap, stopping=stopping
+        )
     capped = cap < max_iter and estimator.n_iter_ >= cap
     for w in caught:
         if not (capped and issubclass(w.category, ConvergenceWarning)):
@@ -360,7 +339,7 @@ def regmlp_path(
     alphas,
     estimator=None,
     sample_weight=None,
-    eps=1e-3,
+    alpha_min_ratio=1e-3,
     path_max_iter="auto",
     return_weights=False,
     **params,
@@ -382,7 +361,7 @@ def regmlp_path(
     alphas : array-like of float or int
         The penalty strengths, visited in ascending order (duplicates are
         dropped). An int ``n`` asks
-        for ``n`` log-spaced values from ``eps * alpha_max`` to
+        for ``n`` log-spaced values from ``alpha_min_ratio * alpha_max`` to
         ``alpha_max``, the data-driven grid of :class:`RegMLPClassifierCV`.
     estimator : RegMLPClassifier or RegMLPRegressor, default=None
         The network whose parameters are used (it is cloned, not modified).
@@ -390,7 +369,7 @@ def regmlp_path(
         or ``y`` is continuous, else a ``RegMLPClassifier``.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
-    eps : float, default=1e-3
+    alpha_min_ratio : float, default=1e-3
         ``alpha_min / alpha_max`` of the grid when ``alphas`` is an int.
     path_max_iter : int or 'auto', default='auto'
         The most epochs (``lbfgs``: iterations) of each point after the
@@ -454,7 +433,12 @@ def regmlp_path(
     )
     if isinstance(alphas, Integral) and not isinstance(alphas, bool):
         alphas = _alpha_grid(
-            X, y, est, n_alphas=alphas, eps=eps, sample_weight=sample_weight
+            X,
+            y,
+            est,
+            n_alphas=alphas,
+            alpha_min_ratio=alpha_min_ratio,
+            sample_weight=sample_weight,
         )
     alphas = _check_alphas(alphas)
     points = []

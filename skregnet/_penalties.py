@@ -16,6 +16,13 @@ The objective's penalty term is ``alpha * R(w)`` with ``R`` split as
   and, for ``lbfgs``, through ``l1_weight`` (a bound-constrained split
   ``w = w+ - w-``) or through ``prox`` in a proximal-gradient method.
 
+A penalty also states its facts, which the rest of the package reads
+instead of its name: ``has_prox`` and ``separable_l1`` (derived from which
+methods it defines: they choose the full-batch method of ``lbfgs``),
+``near_zero(layer)`` (how it grows near zero weights in each layer, for the
+alpha grid), ``exact_zeros`` (derived from that) and
+``groups_input_features``.
+
 Adding a penalty is one class here and one line in ``PENALTIES``.
 """
 
@@ -23,16 +30,50 @@ import numpy as np
 
 
 class Penalty:
-    """No penalty: R(w) = 0. Base class of the others."""
+    """Base class: R(w) = 0 until a subclass defines its parts.
 
-    #: whether the penalty has a nonsmooth part that needs ``prox``
-    has_prox = False
-    #: whether the nonsmooth part is a separable L1 term (``l1_weight``)
-    separable_l1 = False
+    A subclass defines ``smooth_value`` and ``add_smooth_grad`` for its
+    differentiable part, ``nonsmooth_value``, ``prox`` and
+    ``subdiff_distance`` for a nondifferentiable one (``l1_weight`` too when
+    that part is ``c * sum|w|``), ``alpha_max`` when zero weights are a
+    solution at a finite alpha, and always ``near_zero``.
+    """
+
+    #: whether the nonsmooth part is a sum over the rows of the first layer
+    #: (one group per input feature), which the alpha grid measures by rows
+    groups_input_features = False
 
     def __init__(self, coef_shapes=None, l1_ratio=0.5):
         self.coef_shapes = coef_shapes
         self.l1_ratio = l1_ratio
+
+    @property
+    def has_prox(self):
+        """Whether the penalty has a nonsmooth part, handled by ``prox``."""
+        return type(self).prox is not Penalty.prox
+
+    @property
+    def separable_l1(self):
+        """Whether the nonsmooth part is ``l1_weight(alpha) * sum|w|``, which
+        L-BFGS-B handles through the split ``w = w+ - w-``."""
+        return type(self).l1_weight is not Penalty.l1_weight
+
+    def near_zero(self, layer):
+        """``(c, d)``: near zero, ``R`` grows as ``c * |w| ** d`` in one weight
+        of layer ``layer`` (0 is the first layer).
+
+        ``d == 1`` (an L1-type penalty) makes zero a solution at a finite
+        alpha; ``_path._alpha_grid`` finds that alpha from these numbers.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} must define near_zero(layer), which the "
+            "alpha grid of the regularization path needs."
+        )
+
+    @property
+    def exact_zeros(self):
+        """Whether a strong enough alpha makes the first layer exactly zero."""
+        return self.near_zero(0)[1] == 1
 
     def value(self, w, alpha):
         """The penalty term ``alpha * R(w)``."""
@@ -77,8 +118,18 @@ class Penalty:
         return np.inf
 
 
+class NoPenalty(Penalty):
+    """No penalty: R(w) = 0 (``penalty=None``)."""
+
+    def near_zero(self, layer):
+        return 0.0, 2
+
+
 class L2(Penalty):
     """R(w) = 1/2 * sum w**2 (ridge, weight decay inside the objective)."""
+
+    def near_zero(self, layer):
+        return 0.5, 2
 
     def smooth_value(self, w, alpha):
         return 0.5 * alpha * float(w @ w)
@@ -100,11 +151,11 @@ def _soft_threshold(w, threshold):
 class L1(Penalty):
     """R(w) = sum |w| (lasso): soft-thresholding gives exact zeros."""
 
-    has_prox = True
-    separable_l1 = True
-
     def _l1_ratio(self):
         return 1.0
+
+    def near_zero(self, layer):
+        return 1.0, 1
 
     def nonsmooth_value(self, w, alpha):
         return self.l1_weight(alpha) * float(np.abs(w).sum())
@@ -134,6 +185,11 @@ class ElasticNet(L1):
 
     def _l1_ratio(self):
         return self.l1_ratio
+
+    def near_zero(self, layer):
+        if self.l1_ratio > 0:
+            return self.l1_ratio, 1
+        return 0.5, 2
 
     def smooth_value(self, w, alpha):
         return 0.5 * alpha * (1 - self.l1_ratio) * float(w @ w)
@@ -216,7 +272,10 @@ class GroupLasso(Penalty):
     prox is taken exactly in Adam's metric.
     """
 
-    has_prox = True
+    groups_input_features = True
+
+    def near_zero(self, layer):
+        return (1.0, 1) if layer == 0 else (0.5, 2)
 
     @property
     def _n_first(self):
@@ -270,7 +329,7 @@ class GroupLasso(Penalty):
 
 
 PENALTIES = {
-    None: Penalty,
+    None: NoPenalty,
     "l2": L2,
     "l1": L1,
     "elasticnet": ElasticNet,

@@ -3,6 +3,8 @@
 import sys
 import warnings
 
+from sklearn.utils._param_validation import StrOptions
+
 
 def warn(message, category=UserWarning):
     """``warnings.warn`` pointing at the user's line, not at skregnet's.
@@ -18,3 +20,40 @@ def warn(message, category=UserWarning):
     ):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+class RegistryOptions(StrOptions):
+    """The string keys of a registry, as a ``_parameter_constraints`` entry.
+
+    The keys are read when a parameter is validated, not when the class is
+    defined, so a component added to its registry (one line) is a valid
+    parameter value at once, in every estimator that uses the registry.
+
+    Parameters
+    ----------
+    registry : dict
+        The registry (``PENALTIES``, ``ACTIVATIONS``, ...); non-string keys
+        (``None`` for "no penalty") are left to other constraints.
+    extra : iterable of str, default=()
+        Valid values that are not registry keys (``"auto"``).
+    where : callable, default=None
+        Keeps only the keys whose entry satisfies ``where(entry)``.
+    """
+
+    def __init__(self, registry, extra=(), where=None):
+        self.registry, self.extra, self.where = registry, tuple(extra), where
+        super().__init__(set())
+
+    @property
+    def options(self):
+        keys = (
+            key
+            for key, entry in self.registry.items()
+            if isinstance(key, str) and (self.where is None or self.where(entry))
+        )
+        return {*self.extra, *keys}
+
+    @options.setter
+    def options(self, value):
+        # StrOptions.__init__ assigns the set it is given: the registry decides
+        pass

@@ -31,7 +31,7 @@ CHECKED = [
     RegMLPRegressorCV(
         (),
         alphas=3,
-        eps=0.1,
+        alpha_min_ratio=0.1,
         cv=3,
         penalty="group_lasso",
         learning_rate_init=0.05,
@@ -44,7 +44,7 @@ CHECKED = [
         penalty="l1",
         learning_rate_init=0.05,
         max_iter=50,
-        selection="1se",
+        alpha_rule="1se",
     ),
 ]
 
@@ -112,9 +112,9 @@ def test_cv_results_have_grid_search_layout(CV, Estimator, X, y):
 
 
 @pytest.mark.parametrize("CV, Estimator, X, y", CASES, ids=CASE_IDS)
-@pytest.mark.parametrize("selection", ["best", "1se"])
-def test_refit_model_is_the_path_on_all_data(CV, Estimator, X, y, selection):
-    model = CV(alphas=ALPHAS, cv=3, selection=selection, random_state=0, **NET).fit(
+@pytest.mark.parametrize("alpha_rule", ["best", "1se"])
+def test_refit_model_is_the_path_on_all_data(CV, Estimator, X, y, alpha_rule):
+    model = CV(alphas=ALPHAS, cv=3, alpha_rule=alpha_rule, random_state=0, **NET).fit(
         X, y
     )
     k = int(np.flatnonzero(model.alphas_ == model.alpha_)[0])
@@ -172,7 +172,7 @@ def test_one_standard_error_rule():
     within = model.alphas_[res["mean_test_score"] >= threshold]
     assert model.alpha_1se_ == within.max()
     assert model.alpha_1se_ >= model.alpha_ == model.alphas_[best]
-    one_se = clone(model).set_params(selection="1se").fit(X_clf, y_clf)
+    one_se = clone(model).set_params(alpha_rule="1se").fit(X_clf, y_clf)
     assert one_se.alpha_ == model.alpha_1se_
     assert one_se.best_score_ == model.best_score_
     assert one_se.best_estimator_.alpha == model.alpha_1se_
@@ -200,7 +200,7 @@ def test_default_l1_grid_reaches_an_empty_first_layer():
 
 
 def test_default_l2_grid():
-    model = RegMLPClassifierCV(alphas=3, eps=1e-2, cv=3, random_state=0, **NET)
+    model = RegMLPClassifierCV(alphas=3, alpha_min_ratio=1e-2, cv=3, random_state=0, **NET)
     model.fit(X_clf, y_clf)
     assert model.alphas_.shape == (3,)
     assert_allclose(model.alphas_[0] / model.alphas_[-1], 1e-2)
@@ -240,7 +240,7 @@ def test_parameters_and_validation():
     assert set(RegMLPRegressor().get_params()) - {"alpha"} < set(
         RegMLPRegressorCV().get_params()
     )
-    for bad in [dict(selection="median"), dict(alphas=0), dict(eps=2.0)]:
+    for bad in [dict(alpha_rule="median"), dict(alphas=0), dict(alpha_min_ratio=2.0)]:
         with pytest.raises(InvalidParameterError):
             RegMLPClassifierCV(**bad).fit(X_clf, y_clf)
     with pytest.raises(ValueError, match="alphas"):

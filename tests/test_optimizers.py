@@ -55,7 +55,7 @@ def test_sgd_matches_sklearn(momentum, nesterov, seed):
     params = _params(seed)
     ref = [params.copy()]
     sk = SkSGD(ref, learning_rate_init=lr, momentum=momentum, nesterov=nesterov)
-    opt = _sgd(learning_rate_init=lr, momentum=momentum, nesterov=nesterov)
+    opt = _sgd(learning_rate_init=lr, momentum=momentum, nesterovs_momentum=nesterov)
     for grad in _grads(seed):
         returned = opt.step(params, grad.copy())
         sk.update_params(ref, [grad.copy()])
@@ -74,7 +74,7 @@ def test_sgd_returned_step_is_the_move_per_unit_gradient(momentum, nesterov, see
     grad = _grads(seed)[0]
     params = _params(seed)
     before = params.copy()
-    opt = _sgd(learning_rate_init=lr, momentum=momentum, nesterov=nesterov)
+    opt = _sgd(learning_rate_init=lr, momentum=momentum, nesterovs_momentum=nesterov)
     returned = opt.step(params, grad.copy())
     assert np.ndim(returned) == 0
     assert_allclose(params - before, -returned * grad, rtol=1e-13, atol=1e-16)
@@ -129,7 +129,7 @@ def test_sgd_weight_decay(schedule, momentum, nesterov, seed):
         learning_rate_init=lr,
         learning_rate=schedule,
         momentum=momentum,
-        nesterov=nesterov,
+        nesterovs_momentum=nesterov,
         power_t=power_t,
         weight_decay=wd,
     )
@@ -271,7 +271,7 @@ def test_proximal_sgd_with_momentum_reaches_the_lasso_solution(
         np.float64,
         learning_rate_init=lr,
         momentum=momentum,
-        nesterov=nesterov,
+        nesterovs_momentum=nesterov,
     )
     params = np.zeros(p + 1)
     w = params[:p]

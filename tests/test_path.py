@@ -193,7 +193,7 @@ def test_default_estimator_follows_the_target():
 def test_linear_l1_grid_is_lassos():
     """With no hidden layer, the int grid ends at Lasso's alpha_max."""
     grid = _alpha_grid(
-        X_reg, y_reg, RegMLPRegressor((), penalty="l1"), n_alphas=5, eps=1e-2
+        X_reg, y_reg, RegMLPRegressor((), penalty="l1"), n_alphas=5, alpha_min_ratio=1e-2
     )
     n = X_reg.shape[0]
     alpha_max = np.max(np.abs(X_reg.T @ (y_reg - y_reg.mean()))) / n
@@ -216,7 +216,7 @@ def test_grid_uses_sample_weight_as_repetition():
 @pytest.mark.parametrize("hidden", [(), (4,), (4, 4)])
 def test_grid_is_finite_and_increasing(penalty, hidden):
     est = RegMLPClassifier(hidden, penalty=penalty, activation="logistic")
-    grid = _alpha_grid(X_clf, y_clf, est, n_alphas=6, eps=1e-3)
+    grid = _alpha_grid(X_clf, y_clf, est, n_alphas=6, alpha_min_ratio=1e-3)
     assert grid.shape == (6,)
     assert np.all(np.isfinite(grid)) and np.all(np.diff(grid) > 0)
     assert_allclose(grid[0] / grid[-1], 1e-3)
@@ -227,7 +227,7 @@ def test_int_alphas_builds_the_grid():
         X_reg,
         y_reg,
         alphas=3,
-        eps=0.01,
+        alpha_min_ratio=0.01,
         hidden_layer_sizes=(),
         penalty="l1",
         solver="lbfgs",

@@ -20,12 +20,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skregnet import RegMLPClassifier, RegMLPRegressor, _constraints
+from skregnet import RegMLPClassifier, RegMLPRegressor
+from skregnet._constraints import Constraints
 from skregnet._losses import LOSSES
 from skregnet._network import Layout, Network
 from skregnet._penalties import make_penalty
 from skregnet._schedules import inverse_loss
-from skregnet._solvers import _dropout_masks
+from skregnet._stochastic import dropout_masks
 
 SOLVERS = ["sgd", "adam", "lbfgs"]
 STOCHASTIC = ["sgd", "adam"]
@@ -283,8 +284,7 @@ def test_projections_act_on_columns_and_entries():
     def projected(**constraints):
         params = np.concatenate([W1.ravel(), W2.ravel(), np.zeros(4)])
         coefs = layout.coefs(params)
-        est = RegMLPRegressor(**constraints)
-        _constraints.project(est, coefs, params[: layout.n_coef])
+        Constraints(**constraints).project(coefs, params[: layout.n_coef])
         return coefs
 
     W1_new, W2_new = projected(max_norm=1.0)
@@ -351,7 +351,7 @@ def test_predictions_use_no_dropout():
 
 def test_dropout_masks_are_inverted_dropout():
     rng = np.random.RandomState(0)
-    masks = _dropout_masks(rng, 4000, [5, 3], 0.25, np.dtype(np.float64))
+    masks = dropout_masks(rng, 4000, [5, 3], 0.25, np.dtype(np.float64))
     assert [m.shape for m in masks] == [(4000, 5), (4000, 3)]
     for m in masks:
         assert set(np.unique(m)) == {0.0, 1 / 0.75}

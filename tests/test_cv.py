@@ -200,7 +200,9 @@ def test_default_l1_grid_reaches_an_empty_first_layer():
 
 
 def test_default_l2_grid():
-    model = RegMLPClassifierCV(alphas=3, alpha_min_ratio=1e-2, cv=3, random_state=0, **NET)
+    model = RegMLPClassifierCV(
+        alphas=3, alpha_min_ratio=1e-2, cv=3, random_state=0, **NET
+    )
     model.fit(X_clf, y_clf)
     assert model.alphas_.shape == (3,)
     assert_allclose(model.alphas_[0] / model.alphas_[-1], 1e-2)

@@ -193,7 +193,11 @@ def test_default_estimator_follows_the_target():
 def test_linear_l1_grid_is_lassos():
     """With no hidden layer, the int grid ends at Lasso's alpha_max."""
     grid = _alpha_grid(
-        X_reg, y_reg, RegMLPRegressor((), penalty="l1"), n_alphas=5, alpha_min_ratio=1e-2
+        X_reg,
+        y_reg,
+        RegMLPRegressor((), penalty="l1"),
+        n_alphas=5,
+        alpha_min_ratio=1e-2,
     )
     n = X_reg.shape[0]
     alpha_max = np.max(np.abs(X_reg.T @ (y_reg - y_reg.mean()))) / n

@@ -19,8 +19,7 @@ import numpy as np
 from scipy.optimize import minimize
 from sklearn.exceptions import ConvergenceWarning
 
-from skregnet._stochastic import diverged_warning
-from skregnet._utils import warn
+from skregnet._utils import diverged_warning, warn
 
 
 class FullBatchObjective:

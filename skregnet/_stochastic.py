@@ -21,18 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
 from skregnet._training import normalized
-from skregnet._utils import warn
-
-
-def diverged_warning(solver, what):
-    """The ConvergenceWarning of a fit that diverged, saying what to change."""
-    warn(
-        f"The {solver} solver diverged ({what}): training stopped and the last "
-        "weights with a finite loss were kept. Lower `learning_rate_init`, "
-        "scale the input features (e.g. with StandardScaler) or increase "
-        "`alpha`.",
-        ConvergenceWarning,
-    )
+from skregnet._utils import diverged_warning, warn
 
 
 def dropout_masks(rng, n, hidden_units, dropout, dtype, out=None):

@@ -3,6 +3,7 @@
 import sys
 import warnings
 
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import StrOptions
 
 
@@ -20,6 +21,17 @@ def warn(message, category=UserWarning):
     ):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+def diverged_warning(solver, what):
+    """The ConvergenceWarning of a fit that diverged, saying what to change."""
+    warn(
+        f"The {solver} solver diverged ({what}): training stopped and the last "
+        "weights with a finite loss were kept. Lower `learning_rate_init`, "
+        "scale the input features (e.g. with StandardScaler) or increase "
+        "`alpha`.",
+        ConvergenceWarning,
+    )
 
 
 class RegistryOptions(StrOptions):

@@ -7,6 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
@@ -33,6 +34,7 @@ from skregnet._training import (
     Dataset,
     History,
     Problem,
+    Run,
     StoppingRule,
     TrainConfig,
     Validation,
@@ -226,56 +228,99 @@ class BaseRegMLP(BaseEstimator, ABC):
             raise ValueError("partial_fit does not support early_stopping=True")
         return [int(s) for s in sizes]
 
-    def _fit(self, X, y, sample_weight, incremental, *, max_iter=None, stopping=None):
-        """Prepare the data and train; ``max_iter`` and ``stopping`` (a fresh
-        ``StoppingRule``) override the estimator's, for a path point."""
-        data, layer_units, rng = self._prepare(X, y, sample_weight, incremental)
-        self._train(
-            data,
-            layer_units,
-            rng,
-            incremental=incremental,
-            max_iter=max_iter,
-            stopping=stopping,
-        )
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight,
+        incremental,
+        *,
+        stopping=None,
+        history=None,
+        keep_state=False,
+        path=False,
+    ):
+        """Prepare the data, train and store the model.
+
+        A regularization path passes a fresh ``stopping`` rule and ``history``
+        for each point, ``keep_state`` (the optimizer carries over) and
+        ``path``: no ConvergenceWarning (the path summarizes its points) and
+        a ``KeyboardInterrupt`` is raised again once the model is stored.
+
+        Whenever a fit ends, the model is consistent: an interrupt during
+        training stops it and keeps the weights so far; one that escapes
+        before the model is stored leaves the estimator as it was.
+        """
+        before, stored = dict(self.__dict__), False
+        try:
+            data, layer_units, rng = self._prepare(X, y, sample_weight, incremental)
+            solver = SOLVERS[self.solver]
+            run = self._make_run(data, layer_units, rng, solver, incremental)
+            if stopping is not None:
+                run.stopping = stopping
+            if history is not None:
+                run.history = history
+            if run.state is None or not (incremental or keep_state):
+                run.state = self._new_state(solver, run)
+            elif keep_state:
+                run.state.restart()
+            interrupted = self._run_solver(solver, run)
+            self._store(run, solver)
+            stored = True
+        except KeyboardInterrupt:
+            if not stored:
+                self.__dict__.clear()
+                self.__dict__.update(before)
+            raise
+        if interrupted and path:
+            raise KeyboardInterrupt
+        if not path:
+            self._warn(run.history)
         return self
 
-    def _train(self, data, layer_units, rng, *, incremental, max_iter, stopping):
-        """Run the solver on the contract objects, then store the results."""
+    def _make_run(self, data, layer_units, rng, solver, incremental):
+        """The ``Run`` of a fit continuing from the fitted (or initial) state."""
         layout = Layout(layer_units)
         params = layout.pack(self.coefs_, self.intercepts_, data.X.dtype)
-        solver = SOLVERS[self.solver]
-        problem = self._problem(layout)
         train, validation = self._validation_split(data, rng, solver)
-        config = self._config(train.n_samples, incremental, max_iter, solver)
-        history = History(
-            self.loss_curve_,
-            self.data_loss_curve_,
-            self.alpha_curve_,
-            self.validation_scores_,
-            t=self.t_,
+        return Run(
+            problem=self._problem(layout),
+            params=params,
+            train=train,
+            config=self._config(train.n_samples, incremental, solver),
+            stopping=self._stopping,
+            history=History.from_curves(
+                self.alpha_curve_,
+                self.data_loss_curve_,
+                self.loss_curve_,
+                self.validation_scores_,
+                self.t_,
+            ),
+            validation=validation,
+            rng=rng,
+            state=self._optimizer,
         )
-        stopping = self._stopping if stopping is None else stopping
-        state = getattr(self, "_optimizer", None)
-        if not incremental or state is None:
-            state = solver.init_state(
-                self.get_params(), layout.n_params, layout.n_coef, params.dtype
-            )
-        # overflows are caught as divergence by the solvers, which say so
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            solver.fit(
-                problem,
-                params,
-                train,
-                config,
-                stopping,
-                history,
-                state=state,
-                rng=rng,
-                validation=validation,
-            )
-        method = solver.method(problem.penalty, problem.alpha, config.constraints)
-        self._store(layout, params, history, stopping, state, method)
+
+    def _new_state(self, solver, run):
+        layout = run.problem.network.layout
+        return solver.init_state(
+            self.get_params(), layout.n_params, layout.n_coef, run.params.dtype
+        )
+
+    @staticmethod
+    def _run_solver(solver, run):
+        """Run the solver on consistent starting weights; whether it was
+        interrupted (the run is then made consistent here)."""
+        run.project()  # the constraints hold from the first weights
+        run.checkpoint()
+        try:
+            # overflows are caught as divergence by the solvers
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                solver.fit(run)
+        except KeyboardInterrupt:
+            _interrupted(solver, run)
+            return True
+        return False
 
     def _problem(self, layout):
         """The objective for this estimator's parameters."""
@@ -318,10 +363,10 @@ class BaseRegMLP(BaseEstimator, ABC):
 
         return Dataset(X, Y, sw), Validation(Dataset(X_val, Y_val, sw_val), score)
 
-    def _config(self, n_train, incremental, max_iter, solver):
+    def _config(self, n_train, incremental, solver):
         """The ``TrainConfig`` of a fit on ``n_train`` rows."""
         return TrainConfig(
-            max_iter=self.max_iter if max_iter is None else max_iter,
+            max_iter=self.max_iter,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
             max_fun=self.max_fun,
@@ -333,22 +378,41 @@ class BaseRegMLP(BaseEstimator, ABC):
             incremental=incremental,
         )
 
-    def _store(self, layout, params, history, stopping, state, method):
-        """The fitted attributes, written from the solver's results."""
-        self.coefs_ = [c.copy() for c in layout.coefs(params)]
-        self.intercepts_ = [b.copy() for b in layout.intercepts(params)]
-        self.loss_curve_ = history.loss_curve
-        self.data_loss_curve_ = history.data_loss_curve
-        self.alpha_curve_ = history.alpha_curve
-        self.validation_scores_ = history.validation_scores
-        self.n_iter_, self.t_ = history.n_iter, history.t
-        if history.loss_curve:
-            self.loss_ = history.loss
-        self._stopping = stopping
-        self.best_loss_ = stopping.best_loss
-        self.best_validation_score_ = stopping.best_validation_score
-        self._optimizer = state
-        self.solver_method_ = method
+    def _store(self, run, solver):
+        """The fitted attributes, written from the run in one step."""
+        layout = run.problem.network.layout
+        alphas, data, loss, scores = run.history.curves()
+        if scores is None and run.validation is not None:
+            scores = []
+        penalty, alpha = run.problem.penalty, run.problem.alpha
+        attributes = {
+            "coefs_": [c.copy() for c in layout.coefs(run.params)],
+            "intercepts_": [b.copy() for b in layout.intercepts(run.params)],
+            "alpha_curve_": alphas,
+            "data_loss_curve_": data,
+            "loss_curve_": loss,
+            "validation_scores_": scores,
+            "n_iter_": run.history.n_iter,
+            "t_": run.history.t,
+            "best_loss_": run.stopping.best_loss,
+            "best_validation_score_": run.stopping.best_validation_score,
+            "solver_method_": solver.method(penalty, alpha, run.config.constraints),
+            "_stopping": run.stopping,
+            "_optimizer": run.state,
+            "_stop": run.history.stop,
+        }
+        if loss:
+            attributes["loss_"] = loss[-1]
+        # one dict update: an interrupt lands before or after it, not inside
+        self.__dict__.update(attributes)
+
+    @staticmethod
+    def _warn(history):
+        """The warning that says how a fit ended, if it did not converge."""
+        if history.stop == "interrupted":
+            warn(history.message)
+        elif not history.converged:
+            warn(history.message, ConvergenceWarning)
 
     def _prepare(self, X, y, sample_weight, incremental):
         """Validate the parameters and data; initialize the weights on a first pass.
@@ -453,6 +517,12 @@ class BaseRegMLP(BaseEstimator, ABC):
 
     def _forward(self, X):
         """Network outputs for ``X`` (validated), in X's float dtype."""
+        network, params, X = self._fitted_network(X)
+        return network.predict(params, X)
+
+    def _fitted_network(self, X):
+        """``(network, params, X)``: the fitted network, its parameters in X's
+        float dtype and the validated ``X``."""
         check_is_fitted(self)
         X = validate_data(
             self,
@@ -466,7 +536,7 @@ class BaseRegMLP(BaseEstimator, ABC):
         params = layout.pack(self.coefs_, self.intercepts_, X.dtype)
         loss = LOSSES[self._loss_name()]
         network = Network(layout, self.activation, self.out_activation_, loss)
-        return network.predict(params, X)
+        return network, params, X
 
     @property
     def feature_importances_(self):
@@ -487,3 +557,24 @@ class BaseRegMLP(BaseEstimator, ABC):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _interrupted(solver, run):
+    """Make an interrupted run consistent: finite weights within the
+    constraints, the last record describing them when the solver's records
+    do (full batch) or when this fit has none yet."""
+    history, params = run.history, run.params
+    history.end("interrupted", "Training interrupted by user.")
+    if solver.records_describe_weights or not np.isfinite(params).all():
+        params[...] = run.fallback
+    if run.stopping.best_params is not None:
+        params[...] = run.stopping.best_params
+    run.project()
+    if solver.records_describe_weights or history.n_iter == 0:
+        alpha = history.records[-1][0] if history.records else run.problem.alpha
+        with np.errstate(all="ignore"):
+            data, penalty = run.problem.terms(params, run.train, alpha)
+        if not np.isfinite(data + penalty):
+            params[...] = run.fallback
+            data, penalty = run.problem.terms(params, run.train, alpha)
+        history.amend(alpha, data, penalty)

@@ -26,29 +26,36 @@ def scipy_blas_single_threaded():
     numpy keeps its threads for the network's products.
 
     Nested and concurrent fits (threads of a grid search) share one limit: the
-    first to enter saves the thread counts, the last to leave restores them.
+    first to enter saves the thread counts, the last to leave restores them,
+    unless someone else changed them meanwhile (then theirs stand). Entering
+    and leaving are safe against a ``KeyboardInterrupt`` at any point: every
+    entry is one ``append`` of a token, and the restore runs whenever no
+    token is left, whether or not this entry got to append its own.
     """
-    global _blas_limit_depth
-    with _blas_limit_lock:
-        libs = _non_numpy_blas()
-        if _blas_limit_depth == 0:
-            _blas_limit_saved[:] = [lib.num_threads for lib in libs]
-            for lib in libs:
-                lib.set_num_threads(1)
-        _blas_limit_depth += 1
+    token = object()
     try:
+        with _lock:
+            libs = _non_numpy_blas()
+            if not _entries and not _saved:
+                _saved[:] = [lib.num_threads for lib in libs]
+                for lib in libs:
+                    lib.set_num_threads(1)
+            _entries.append(token)
         yield
     finally:
-        with _blas_limit_lock:
-            _blas_limit_depth -= 1
-            if _blas_limit_depth == 0:
-                for lib, n in zip(libs, _blas_limit_saved, strict=True):
-                    lib.set_num_threads(n)
+        with _lock:
+            if token in _entries:
+                _entries.remove(token)
+            if not _entries and _saved:
+                for lib, n in zip(_non_numpy_blas(), _saved, strict=True):
+                    if lib.num_threads == 1:  # still our limit
+                        lib.set_num_threads(n)
+                _saved.clear()
 
 
-_blas_limit_lock = threading.Lock()
-_blas_limit_depth = 0
-_blas_limit_saved = []
+_lock = threading.Lock()
+_entries = []  # one token per fit inside the limit
+_saved = []  # the thread counts before the limit
 _non_numpy_blas_cache = []
 
 

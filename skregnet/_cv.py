@@ -1,46 +1,42 @@
 """Cross-validated choice of alpha along the regularization path.
 
 ``RegMLPClassifierCV`` and ``RegMLPRegressorCV`` follow scikit-learn's
-``LinearModelCV`` recipe, with a network's path going up instead of down:
+``LinearModelCV`` recipe, with a network's path going up instead of down
+(the jobs are in ``skregnet._search``):
 
 1. a grid of alphas (a given list, or ``_alpha_grid``'s data-driven one);
-2. one joblib job per CV fold, which fits the **whole path** on the fold's
+2. one job per CV fold, which fits the **whole path** on the fold's
    training part (``skregnet._path``: weakest alpha first, each point
-   warm-started from the previous one) and scores every point on its test
-   part; so ``joblib.parallel_backend("dask")`` distributes the folds;
+   warm-started from the previous one, each stopped by the criteria of a
+   fit from scratch) and scores every point on its test part; so
+   ``joblib.parallel_backend("dask")`` distributes the folds;
 3. the refit: the path on all the data, one more job run alongside the
    folds (or first, when it has to extend the default grid), whose model at
    the chosen alpha becomes ``best_estimator_`` and whose records form
-   ``path_``. Since alpha is chosen after the jobs end, it keeps a copy of
-   the model (weights and training curves) at every alpha.
+   ``path_``.
 
 The shared logic lives in ``_BaseRegMLPCV``; the two public classes only say
 which estimator they wrap.
 """
 
-import copy
 import inspect
-import time
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from joblib import Parallel, delayed
-from scipy.stats import rankdata
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
     RegressorMixin,
     _fit_context,
-    clone,
     is_classifier,
 )
 from sklearn.exceptions import NotFittedError
-from sklearn.metrics import check_scoring, get_scorer_names
+from sklearn.metrics import get_scorer_names
 from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -48,6 +44,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skregnet import _search
 from skregnet._docs import (
     CLASSIFIER_ATTRIBUTES,
     CV_ATTRIBUTES,
@@ -58,14 +55,10 @@ from skregnet._mlp import RegMLPClassifier, RegMLPRegressor
 from skregnet._path import (
     _alpha_grid,
     _check_alphas,
-    _iter_path,
-    _path_point,
+    _convergence_warning,
     path_to_dict,
 )
 from skregnet._penalties import make_penalty
-
-#: how far above the data-driven alpha_max the grid may be extended
-_MAX_EXTENSION = 1e3
 
 
 def _cv_constraints(estimator_class):
@@ -75,101 +68,21 @@ def _cv_constraints(estimator_class):
     constraints.update(
         alphas=[Interval(Integral, 1, None, closed="left"), "array-like"],
         alpha_min_ratio=[Interval(Real, 0, 1, closed="neither")],
-        path_max_iter=[
-            Interval(Integral, 1, None, closed="left"),
-            StrOptions({"auto"}),
-        ],
         cv=["cv_object"],
-        scoring=[StrOptions(set(get_scorer_names())), callable, None],
+        scoring=[
+            StrOptions(set(get_scorer_names())),
+            callable,
+            list,
+            tuple,
+            set,
+            dict,
+            None,
+        ],
         n_jobs=[Integral, None],
-        refit=["boolean"],
+        refit=["boolean", str],
         alpha_rule=[StrOptions({"best", "1se"})],
     )
     return constraints
-
-
-# -- the jobs -------------------------------------------------------------------
-
-
-def _score(scorer, estimator, X, y, sample_weight):
-    if sample_weight is None:
-        return float(scorer(estimator, X, y))
-    return float(scorer(estimator, X, y, sample_weight=sample_weight))
-
-
-def _fold_path(base, X, y, sample_weight, train, test, alphas, scorer, max_iter):
-    """One CV job: the whole path on ``train``, each point scored on ``test``.
-
-    Returns the test scores, fit times and score times, one per alpha.
-    """
-    est = clone(base)
-    sw_train = sw_test = None
-    if sample_weight is not None:
-        sw_train, sw_test = sample_weight[train], sample_weight[test]
-    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
-    X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
-    scores, fit_times, score_times = [], [], []
-    path = _iter_path(est, X_train, y_train, alphas, sw_train, path_max_iter=max_iter)
-    for _, fit_time in path:
-        start = time.perf_counter()
-        scores.append(_score(scorer, est, X_test, y_test, sw_test))
-        score_times.append(time.perf_counter() - start)
-        fit_times.append(fit_time)
-    return np.array(scores), np.array(fit_times), np.array(score_times)
-
-
-def _snapshot(estimator):
-    """A copy of a fitted path point, without the optimizer's state."""
-    optimizer = estimator.__dict__.pop("_optimizer", None)
-    try:
-        return copy.deepcopy(estimator)
-    finally:
-        if optimizer is not None:
-            estimator._optimizer = optimizer
-
-
-def _full_path(base, X, y, sample_weight, alphas, *, extend, max_iter):
-    """The path on all the data, keeping a copy of the model at every point.
-
-    ``extend``: whether to continue the grid upward, at its ratio, until the
-    first layer is zero. Returns the path points, the models (one per
-    alpha) and the final grid.
-    """
-    est = clone(base)
-    alphas = list(alphas)
-    ratio = alphas[-1] / alphas[-2] if len(alphas) > 1 else 1.0
-    limit = alphas[-1] * _MAX_EXTENSION
-    points, models = [], []
-
-    def record(fit_time):
-        points.append(_path_point(est, X, y, sample_weight, fit_time, False))
-        models.append(_snapshot(est))
-
-    path = _iter_path(est, X, y, alphas, sample_weight, path_max_iter=max_iter)
-    for _, fit_time in path:
-        record(fit_time)
-    # extend while the first layer is not zero, unless the solver no longer
-    # moves it (e.g. L-BFGS-B keeps weights below its tolerance): higher
-    # alphas would not change anything then
-    moved = True
-    while (
-        extend
-        and ratio > 1
-        and moved
-        and points[-1].n_selected_features
-        and alphas[-1] * ratio <= limit
-    ):
-        first_layer = est.coefs_[0].copy()
-        alphas.append(alphas[-1] * ratio)
-        for _, fit_time in _iter_path(
-            est, X, y, alphas[-1:], sample_weight, path_max_iter=max_iter, warm=True
-        ):
-            record(fit_time)
-        moved = not np.array_equal(first_layer, est.coefs_[0])
-    return points, models, np.array(alphas)
-
-
-# -- the estimators -------------------------------------------------------------
 
 
 class _BaseRegMLPCV(BaseEstimator):
@@ -186,7 +99,6 @@ class _BaseRegMLPCV(BaseEstimator):
         *,
         alphas=10,
         alpha_min_ratio=1e-3,
-        path_max_iter="auto",
         cv=None,
         scoring=None,
         n_jobs=None,
@@ -226,7 +138,6 @@ class _BaseRegMLPCV(BaseEstimator):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.alphas = alphas
         self.alpha_min_ratio = alpha_min_ratio
-        self.path_max_iter = path_max_iter
         self.cv = cv
         self.scoring = scoring
         self.n_jobs = n_jobs
@@ -295,9 +206,40 @@ class _BaseRegMLPCV(BaseEstimator):
         self : object
             The fitted estimator.
         """
-        # a new fit forgets the previous one (e.g. its refit model)
+        # a new fit forgets the previous one (e.g. its refit model): a
+        # search that does not complete leaves the estimator unfitted
         for name in [name for name in vars(self) if name.endswith("_")]:
             delattr(self, name)
+        X, y, sample_weight = self._validate(X, y, sample_weight)
+        base = self._make_estimator()
+        splits = list(
+            check_cv(self.cv, y, classifier=is_classifier(self)).split(X, y, groups)
+        )
+        scorer, metric = _search.check_scorers(base, self.scoring, self.refit)
+        alphas, full = self._grid(base, X, y, sample_weight)
+        folds, full = self._run_jobs(
+            base, X, y, sample_weight, splits, alphas, scorer, full
+        )
+        self.alphas_, self.n_splits_ = alphas, len(splits)
+        self.cv_results_ = _search.cv_results(alphas, folds, metric == "score")
+        if metric is not None:
+            (
+                self.best_index_,
+                self.best_score_,
+                self.alpha_1se_,
+                self.alpha_,
+            ) = _search.choose_alpha(
+                self.cv_results_, alphas, metric, self.alpha_rule, len(splits)
+            )
+        refit_stops = full[3] if full is not None else None
+        unconverged = _search.unconverged_points(alphas, folds, refit_stops)
+        n_points = len(alphas) * (len(splits) + (full is not None))
+        _convergence_warning(unconverged, n_points, self.max_iter)
+        if self.refit and metric is not None:
+            self._store_refit(full)
+        return self
+
+    def _validate(self, X, y, sample_weight):
         X, y = validate_data(
             self,
             X,
@@ -312,43 +254,34 @@ class _BaseRegMLPCV(BaseEstimator):
         y = self._check_targets(y)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        base = self._make_estimator()
-        splits = list(
-            check_cv(self.cv, y, classifier=is_classifier(self)).split(X, y, groups)
-        )
-        scorer = check_scoring(base, scoring=self.scoring)
+        return X, y, sample_weight
 
-        if isinstance(self.alphas, Integral):
-            alphas = _alpha_grid(
-                X,
-                y,
-                base,
-                n_alphas=self.alphas,
-                alpha_min_ratio=self.alpha_min_ratio,
-                sample_weight=sample_weight,
-            )
-        else:
-            alphas = _check_alphas(self.alphas)
+    def _grid(self, base, X, y, sample_weight):
+        """``(alphas, full)``: the grid, and the refit path when the grid
+        had to run it to know where the first layer is empty (else None)."""
+        if not isinstance(self.alphas, Integral):
+            return _check_alphas(self.alphas), None
+        alphas = _alpha_grid(
+            X,
+            y,
+            base,
+            n_alphas=self.alphas,
+            alpha_min_ratio=self.alpha_min_ratio,
+            sample_weight=sample_weight,
+        )
+        penalty = make_penalty(self.penalty, coef_shapes=None, l1_ratio=self.l1_ratio)
+        if not penalty.exact_zeros:
+            return alphas, None
         # an L1-type default grid must reach the alpha where the first layer
         # is zero: the path on all the data decides, so it runs first
-        full = None
-        penalty = make_penalty(self.penalty, coef_shapes=None, l1_ratio=self.l1_ratio)
-        if isinstance(self.alphas, Integral) and penalty.exact_zeros:
-            full = _full_path(
-                base,
-                X,
-                y,
-                sample_weight,
-                alphas,
-                extend=True,
-                max_iter=self.path_max_iter,
-            )
-            alphas = full[2]
+        full = _search.full_path(base, X, y, sample_weight, alphas, extend=True)
+        return full[2], full
 
-        # one job per fold, each running the whole path; the refit path on
-        # all the data (the longest job, so first) runs alongside them
+    def _run_jobs(self, base, X, y, sample_weight, splits, alphas, scorer, full):
+        """One job per fold, each running the whole path; the refit path on
+        all the data (the longest job, so first) runs alongside them."""
         jobs = [
-            delayed(_fold_path)(
+            delayed(_search.fold_path)(
                 base,
                 X,
                 y,
@@ -357,81 +290,36 @@ class _BaseRegMLPCV(BaseEstimator):
                 test,
                 alphas,
                 scorer,
-                self.path_max_iter,
+                f"{k + 1}/{len(splits)}",
             )
-            for train, test in splits
+            for k, (train, test) in enumerate(splits)
         ]
-        refit_job = self.refit and full is None
+        refit_job = self.refit is not False and full is None
         if refit_job:
             jobs.insert(
                 0,
-                delayed(_full_path)(
-                    base,
-                    X,
-                    y,
-                    sample_weight,
-                    alphas,
-                    extend=False,
-                    max_iter=self.path_max_iter,
+                delayed(_search.full_path)(
+                    base, X, y, sample_weight, alphas, extend=False
                 ),
             )
         results = Parallel(n_jobs=self.n_jobs)(jobs)
         if refit_job:
             full = results.pop(0)
-        self.alphas_ = alphas
-        self.n_splits_ = len(splits)
-        self._store_results(results)
-        index = int(np.flatnonzero(self.alphas_ == self.alpha_)[0])
+        return results, full
 
-        if self.refit:
-            points, models, _ = full
-            self.path_ = path_to_dict(points)
-            model = models[index]
-            model.set_params(warm_start=self.warm_start)
-            self.best_estimator_ = model
-            # its fitted attributes, but for what validate_data set on self
-            for name, value in vars(model).items():
-                if name.endswith("_") and not name.startswith("_"):
-                    if name not in ("n_features_in_", "feature_names_in_"):
-                        setattr(self, name, value)
-        return self
-
-    def _store_results(self, results):
-        """``cv_results_``, ``best_*``, ``alpha_1se_`` and ``alpha_``."""
-        scores, fit_times, score_times = (
-            np.vstack(r) for r in zip(*results, strict=True)
-        )
-        alphas = self.alphas_
-        res = {
-            "mean_fit_time": fit_times.mean(axis=0),
-            "std_fit_time": fit_times.std(axis=0),
-            "mean_score_time": score_times.mean(axis=0),
-            "std_score_time": score_times.std(axis=0),
-            "param_alpha": np.ma.MaskedArray(alphas.copy(), mask=False),
-            "params": [{"alpha": float(a)} for a in alphas],
-        }
-        for k, split_scores in enumerate(scores):
-            res[f"split{k}_test_score"] = split_scores
-        mean, std = scores.mean(axis=0), scores.std(axis=0)
-        res["mean_test_score"] = mean
-        res["std_test_score"] = std
-        # as GridSearchCV: NaN scores rank last
-        ranked = np.where(np.isnan(mean), -np.inf, mean)
-        res["rank_test_score"] = rankdata(-ranked, method="min").astype(np.int32)
-        self.cv_results_ = res
-
-        if np.all(np.isnan(mean)):
-            raise ValueError(
-                "Every alpha got a NaN test score: check `scoring` and the data."
-            )
-        best = int(np.nanargmax(mean))
-        self.best_index_ = best
-        self.best_score_ = float(mean[best])
-        threshold = mean[best] - std[best] / np.sqrt(len(scores))
-        self.alpha_1se_ = float(alphas[np.flatnonzero(mean >= threshold)[-1]])
-        self.alpha_ = (
-            float(alphas[best]) if self.alpha_rule == "best" else self.alpha_1se_
-        )
+    def _store_refit(self, full):
+        """The refit model at ``alpha_``, its path, and its fitted attributes."""
+        points, models, _, _ = full
+        self.path_ = path_to_dict(points)
+        self.feature_norm_path_ = np.array([p.feature_norms for p in points])
+        model = models[int(np.flatnonzero(self.alphas_ == self.alpha_)[0])]
+        model.set_params(warm_start=self.warm_start)
+        self.best_estimator_ = model
+        # its fitted attributes, but for what validate_data set on self
+        for name, value in vars(model).items():
+            if name.endswith("_") and not name.startswith("_"):
+                if name not in ("n_features_in_", "feature_names_in_"):
+                    setattr(self, name, value)
 
     # -- delegation to the refit model ------------------------------------------
 
@@ -644,7 +532,6 @@ class RegMLPRegressorCV(RegressorMixin, _BaseRegMLPCV):
         *,
         alphas=10,
         alpha_min_ratio=1e-3,
-        path_max_iter="auto",
         cv=None,
         scoring=None,
         n_jobs=None,
@@ -686,7 +573,6 @@ class RegMLPRegressorCV(RegressorMixin, _BaseRegMLPCV):
             hidden_layer_sizes,
             alphas=alphas,
             alpha_min_ratio=alpha_min_ratio,
-            path_max_iter=path_max_iter,
             cv=cv,
             scoring=scoring,
             n_jobs=n_jobs,

@@ -203,8 +203,8 @@ _CV_PARAMETERS = """\
         (duplicates are dropped).
         An int ``n`` asks for ``n`` log-spaced values from
         ``alpha_min_ratio * alpha_max`` to ``alpha_max``, where ``alpha_max``
-        is estimated from the data: the gradient and curvature of the data term at the
-        best constant prediction say at which alpha a network with this
+        is estimated from the data: the gradient and curvature of the data
+        term at the best constant prediction say at which alpha a network with this
         architecture and penalty collapses to zero (for no hidden layer and
         an L1-type penalty, exactly ``Lasso``'s ``alpha_max``). For the
         L1-type penalties (``'l1'``, ``'elasticnet'``, ``'group_lasso'``) the
@@ -217,26 +217,20 @@ _CV_PARAMETERS = """\
         (``eps`` in :class:`~sklearn.linear_model.LassoCV`, glmnet's
         ``lambda.min.ratio``).
 
-    path_max_iter : int or 'auto', default='auto'
-        The most epochs (``lbfgs``: iterations) of each path point after the
-        first, which starts from the previous solution and stops by the
-        same ``tol`` / ``n_iter_no_change`` criterion as a fit from scratch;
-        the first point runs up to ``max_iter``. ``'auto'`` is
-        ``max_iter // 10`` for ``sgd`` and ``adam`` (as LassoNet's
-        ``n_iters=(1000, 100)``) and ``max_iter`` for ``lbfgs``. See
-        :func:`regmlp_path`.
-
     cv : int, cross-validation generator or iterable, default=None
         The splitting strategy, as in :class:`~sklearn.model_selection.GridSearchCV`:
         ``None`` for 5 folds, an int for that many folds (stratified for a
         classifier with binary or multiclass targets), a splitter or an
         iterable of (train, test) index arrays.
 
-    scoring : str or callable, default=None
+    scoring : str, callable, list, tuple, set or dict, default=None
         How a fitted point is scored on a test fold (higher is better);
         ``None`` uses the estimator's ``score``: accuracy for the
         classifier, R^2 for the regressor. With ``sample_weight``, the test
-        scores are weighted too.
+        scores are weighted too. Several metrics (a list of scorer names, or
+        a dict of name to scorer) are all recorded in ``cv_results_``, as
+        in :class:`~sklearn.model_selection.GridSearchCV`; ``refit`` names
+        the one that chooses alpha.
 
     n_jobs : int, default=None
         Number of folds fitted in parallel (one joblib job per fold, each
@@ -245,11 +239,13 @@ _CV_PARAMETERS = """\
         Inside ``joblib.parallel_backend("dask")`` the folds run on a dask
         cluster.
 
-    refit : bool, default=True
+    refit : bool or str, default=True
         Whether to fit the path on all the data and keep its model at
         ``alpha_`` (needed by ``predict``). This path runs as one more job
         alongside the folds and keeps a copy of its model at every alpha
-        until ``alpha_`` is known.
+        until ``alpha_`` is known. With several metrics, the name of the
+        one that chooses alpha (or ``False``: then only ``cv_results_`` is
+        computed).
 
     alpha_rule : {'best', '1se'}, default='best'
         Which alpha to refit at: ``'best'``, the best mean test score;
@@ -332,7 +328,7 @@ _CV_ATTRIBUTES = """\
         minus its standard error (``std_test_score / sqrt(n_splits)``).
 
     best_score_ : float
-        The best ``mean_test_score``.
+        The best ``mean_test_score`` (of the ``refit`` metric).
 
     best_index_ : int
         Index in ``cv_results_`` of the best mean test score (the first
@@ -344,7 +340,8 @@ _CV_ATTRIBUTES = """\
         ``std_score_time`` (the fit time of a path point is that of its
         warm-started fit), ``param_alpha``, ``params``,
         ``split{k}_test_score``, ``mean_test_score``, ``std_test_score``,
-        ``rank_test_score``.
+        ``rank_test_score`` (with several metrics, ``_score`` is replaced by
+        ``_<name>`` for each).
 
     n_splits_ : int
         The number of cross-validation splits.
@@ -353,13 +350,17 @@ _CV_ATTRIBUTES = """\
         The path on all the data (``refit=True``), one entry per alpha of
         ``alphas_``: ``alpha``, ``objective``, ``data_loss``,
         ``weight_norm``, ``n_zero_weights``, ``n_selected_features``,
-        ``n_iter``; ``pandas.DataFrame(path_)`` is a table.
+        ``n_iter``, ``converged``; ``pandas.DataFrame(path_)`` is a table.
+
+    feature_norm_path_ : ndarray of shape (n_alphas, ``n_features_in_``)
+        The L2 norm of each input feature's first-layer weights at each
+        alpha of the path on all the data: the per-feature path.
 
     best_estimator_ : estimator
         The refit model: the path on all the data, taken at ``alpha_``. The
         attributes below are copied from it: its ``loss_curve_``,
-        ``data_loss_curve_`` and ``alpha_curve_`` span the path up to
-        ``alpha_``, its ``n_iter_`` counts the last point's fit.
+        ``data_loss_curve_``, ``alpha_curve_`` and ``n_iter_`` are those of
+        its own fit, warm-started from the previous alpha's.
 """
 
 

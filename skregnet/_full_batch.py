@@ -10,20 +10,30 @@ smooth part enters the gradient; its nonsmooth part is handled exactly:
   proximal-gradient method (FISTA with backtracking and adaptive restart,
   Beck & Teboulle 2009; O'Donoghue & Candes 2015).
 
-Which one runs is decided by ``skregnet._solvers.LBFGSSolver.method``.
+Which one runs is decided by ``skregnet._solvers.LBFGSSolver.method``. Both
+stop only at a solution: when the **optimality residual** is at most
+``tol``, or at ``max_iter`` / ``max_fun`` (or when no step makes progress),
+which the estimator reports with a ConvergenceWarning. The residual is the
+largest component of ``x - P(x - g)``, ``g`` the gradient of J's smooth part
+and ``P`` the prox of its nonsmooth part (unit step) followed by the
+constraints' projection: zero exactly at a first-order (KKT) point, and
+scipy's projected gradient for box constraints.
 """
 
 import math
 
 import numpy as np
 from scipy.optimize import minimize
-from sklearn.exceptions import ConvergenceWarning
 
-from skregnet._utils import diverged_warning, warn
+from skregnet._utils import diverged_message
+
+#: at most this many halvings of FISTA's step before it gives up on a point
+MAX_BACKTRACKS = 60
 
 
 class FullBatchObjective:
-    """J and its gradient at a flat parameter vector, over the whole data set."""
+    """J's smooth part and its gradient at a flat parameter vector, over the
+    whole data set."""
 
     def __init__(self, problem, data, params):
         self.problem, self.X, self.Y = problem, data.X, data.Y
@@ -42,178 +52,251 @@ class FullBatchObjective:
         return data, data + p.penalty.smooth_value(w, self.alpha), self.grad
 
 
-def _interrupted():
-    warn("Training interrupted by user.")
+class FullBatchRun:
+    """What the two methods share: the objective, the residual, records."""
+
+    def __init__(self, run, objective=None):
+        self.run, problem = run, run.problem
+        if objective is None:
+            objective = FullBatchObjective(problem, run.train, run.params)
+        self.objective = objective
+        self.penalty, self.alpha = problem.penalty, problem.alpha
+        self.n_coef, self.layout = problem.n_coef, problem.network.layout
+        self.config = run.config
+
+    def prox_project(self, x, step):
+        """The prox of the nonsmooth part (step ``step``), then the
+        constraints' projection, applied to ``x`` in place."""
+        self.penalty.prox(x[: self.n_coef], step, self.alpha)
+        self.config.constraints.project(self.layout.coefs(x), x[: self.n_coef])
+        return x
+
+    def residual(self, params, grad):
+        """The optimality residual at ``params`` (``grad``: the smooth part's)."""
+        trial = self.prox_project(params - grad, 1.0)
+        return float(np.max(np.abs(params - trial), initial=0.0))
+
+    def accept(self, data_loss):
+        """Record the iterate in ``params`` and keep it as the fallback."""
+        run = self.run
+        penalty_value = self.penalty.value(run.w, self.alpha)
+        run.history.record(
+            self.alpha, data_loss, penalty_value, None, run.config.verbose
+        )
+        run.checkpoint()
+
+    def finish(self, stop, residual=None):
+        """End on ``params`` (or the fallback, if not finite): the last record
+        describes them, and the history says why the fit stopped."""
+        run, config = self.run, self.config
+        data, smooth, grad = self.objective.smooth(run.params)
+        if not (math.isfinite(smooth) and np.isfinite(run.params).all()):
+            run.params[...] = run.fallback
+            stop = "diverged"
+            data, smooth, grad = self.objective.smooth(run.params)
+        run.history.amend(self.alpha, data, self.penalty.value(run.w, self.alpha))
+        if residual is None and stop not in ("diverged", "interrupted"):
+            residual = self.residual(run.params, grad)
+        if stop != "diverged" and residual is not None and residual <= config.tol:
+            stop = "converged"
+        run.history.end(stop, self.message(stop, residual))
+
+    def message(self, stop, residual):
+        if stop == "converged":
+            return None
+        if stop == "diverged":
+            return diverged_message("lbfgs", "non-finite objective")
+        what = {
+            "max_iter": f"the iteration limit max_iter={self.config.max_iter}",
+            "max_fun": f"the evaluation limit max_fun={self.config.max_fun}",
+            "no_progress": "a point where no step decreases the objective",
+        }[stop]
+        return (
+            f"lbfgs ({self.name}) stopped at {what}, with an optimality residual "
+            f"of {residual:.3g} > tol={self.config.tol:g}, after "
+            f"{self.run.history.n_iter} iteration(s). Increase `max_iter` or "
+            "`max_fun`, scale the data, or raise `tol`."
+        )
 
 
-def lbfgsb(problem, objective, params, config, history):
-    """L-BFGS-B on J: L1 through the split ``w = w+ - w-``, ``weight_clip``
-    through the bounds; stops at scipy's ``gtol = tol`` or ``ftol``."""
-    n_coef = problem.n_coef
-    penalty, alpha = problem.penalty, problem.alpha
-    weight_clip = config.constraints.weight_clip
-    l1 = penalty.l1_weight(alpha)
-    split = l1 > 0
-    clip = np.inf if weight_clip is None else weight_clip
-    n_int = params.size - n_coef
-    if split:
-        w = params[:n_coef].astype(float)
-        x0 = np.concatenate([np.maximum(w, 0), np.maximum(-w, 0), params[n_coef:]])
-        bounds = [(0, clip)] * (2 * n_coef) + [(None, None)] * n_int
-    else:
-        x0 = params.astype(float)
-        bounds = None
-        if weight_clip is not None:
-            bounds = [(-clip, clip)] * n_coef + [(None, None)] * n_int
-    memo = {}
+class LBFGSB(FullBatchRun):
+    """L-BFGS-B (scipy) on J, with L1 through the split ``w = w+ - w-``.
 
-    def to_params(x):
-        if split:
-            params[:n_coef] = x[:n_coef] - x[n_coef : 2 * n_coef]
-            params[n_coef:] = x[2 * n_coef :]
+    scipy stops at ``gtol = tol`` on its projected gradient; when it stops
+    for another reason (its line search finds no decrease, as happens at the
+    kinks of ReLU networks) at a point whose residual exceeds ``tol``, the
+    run restarts from there with a fresh memory, and when that makes no
+    progress either, it goes on with FISTA's proximal-gradient steps, which
+    always find a decrease, until the residual or the budgets say stop.
+    """
+
+    name = "L-BFGS-B"
+
+    def __init__(self, run, objective=None):
+        super().__init__(run, objective)
+        self.l1 = self.penalty.l1_weight(self.alpha)
+        self.split = self.l1 > 0
+        clip = run.config.constraints.weight_clip
+        self.bounds = self._bounds(np.inf if clip is None else clip, clip is not None)
+
+    def _bounds(self, clip, clipped):
+        n_int = self.run.params.size - self.n_coef
+        if self.split:
+            return [(0, clip)] * (2 * self.n_coef) + [(None, None)] * n_int
+        if clipped:
+            return [(-clip, clip)] * self.n_coef + [(None, None)] * n_int
+        return None
+
+    def to_x(self, params):
+        if not self.split:
+            return params.astype(float)
+        w = params[: self.n_coef].astype(float)
+        return np.concatenate(
+            [np.maximum(w, 0), np.maximum(-w, 0), params[self.n_coef :]]
+        )
+
+    def to_params(self, x):
+        params, n = self.run.params, self.n_coef
+        if self.split:
+            params[:n] = x[:n] - x[n : 2 * n]
+            params[n:] = x[2 * n :]
         else:
             params[...] = x
         return params
 
-    def fun(x):
-        data, smooth, g = objective.smooth(to_params(x))
+    def fun(self, x):
+        data, smooth, g = self.objective.smooth(self.to_params(x))
         g = g.astype(float)
-        if split:
-            value = smooth + l1 * x[: 2 * n_coef].sum()
-            g = np.concatenate([g[:n_coef] + l1, l1 - g[:n_coef], g[n_coef:]])
-        else:
-            value = smooth
-        if not np.isfinite(value):
+        value = smooth
+        if self.split:
+            n = self.n_coef
+            value += self.l1 * x[: 2 * n].sum()
+            g = np.concatenate([g[:n] + self.l1, self.l1 - g[:n], g[n:]])
+        if not math.isfinite(value):
             return np.inf, np.zeros_like(x)
-        memo["x"], memo["data"] = x.copy(), data
+        self.last = (x.copy(), data)
         return value, g
 
-    def callback(intermediate_result):
+    def callback(self, intermediate_result):
         x = intermediate_result.x
-        if "x" not in memo or not np.array_equal(x, memo["x"]):
-            fun(x)  # also sets params to x
-        memo["best"] = x.copy()
-        # J itself, not the split's objective (equal unless w+ and w- overlap)
-        history.record(
-            alpha,
-            memo["data"],
-            penalty.value(params[:n_coef], alpha),
-            verbose=config.verbose,
-        )
+        if not np.array_equal(x, self.last[0]):
+            self.fun(x)  # sets params to x; self.last only if J is finite there
+        if np.array_equal(x, self.last[0]):
+            self.accept(self.last[1])
 
-    try:
-        result = minimize(
-            fun,
-            x0,
-            method="L-BFGS-B",
-            jac=True,
-            bounds=bounds,
-            callback=callback,
-            options={
-                "maxiter": config.max_iter,
-                "maxfun": config.max_fun,
-                "gtol": config.tol,
-                # a tiny tol also asks for a tiny relative decrease (scipy: 2.2e-9)
-                "ftol": min(config.tol**2, 2.2e-9),
-            },
-        )
-    except KeyboardInterrupt:
-        _interrupted()
-        result = None
-    if result is None:
-        x = memo.get("best", x0)
-    else:
-        x = result.x
-        if not np.isfinite(result.fun) or not np.isfinite(x).all():
-            x = memo.get("best", x0)
-            diverged_warning("lbfgs", "non-finite objective")
-    to_params(x)
-    if split:
-        w = params[:n_coef]
-        # a weight whose two halves are equal is exactly zero, not 1e-17
-        w[x[:n_coef] == x[n_coef : 2 * n_coef]] = 0
-        # L-BFGS-B stops once a variable is within tol of its bound, so a
-        # warm start can leave weights of size < tol where 0 is optimal
-        # (|smooth gradient| <= the L1 weight): put them at their bound
-        grad = objective.smooth(params)[2][:n_coef]
-        w[(np.abs(w) <= config.tol) & (np.abs(grad) <= l1)] = 0
-    # the last record is J at the weights returned
-    data = objective.smooth(params)[0]
-    history.amend(alpha, data, penalty.value(params[:n_coef], alpha))
-    if result is not None and result.status != 0:
-        warn(
-            f"lbfgs failed to converge after {result.nit} iteration(s) "
-            f"({result.message}). Increase `max_iter` (now {config.max_iter}) or "
-            f"`max_fun` (now {config.max_fun}), or scale the data.",
-            ConvergenceWarning,
-        )
+    def fit(self):
+        run, config = self.run, self.config
+        x, self.last = self.to_x(run.params), (None, np.nan)
+        while True:
+            iters, evals = config.max_iter - run.history.n_iter, config.max_fun
+            result = minimize(
+                self.fun,
+                x,
+                method="L-BFGS-B",
+                jac=True,
+                bounds=self.bounds,
+                callback=self.callback,
+                options={
+                    "maxiter": iters,
+                    "maxfun": max(evals - self.objective.n_evals, 1),
+                    "gtol": config.tol,
+                    "ftol": 0.0,  # no relative-decrease test: only gtol stops
+                },
+            )
+            self.to_params(result.x)
+            stop, residual = self.status(result)
+            if stop != "no_progress":
+                return self.finish(stop, residual)
+            if result.nit == 0:
+                # no progress from a fresh memory: proximal-gradient steps
+                return FISTA(run, self.objective).fit()
+            x = self.to_x(run.params)  # restart with a fresh memory
+
+    def status(self, result):
+        """Why scipy stopped, and the residual at its point (exact zeros set)."""
+        if not (math.isfinite(result.fun) and np.isfinite(result.x).all()):
+            return "diverged", None
+        if self.split:
+            # a weight whose two halves are equal is exactly zero, not 1e-17
+            n, w, x = self.n_coef, self.run.w, result.x
+            w[x[:n] == x[n : 2 * n]] = 0
+            # L-BFGS-B lets a variable stop within its tolerance of a bound,
+            # so weights of size <= tol remain where 0 is optimal (the smooth
+            # gradient within the L1 weight): put them at their bound
+            g = self.objective.smooth(self.run.params)[2][:n]
+            w[(np.abs(w) <= self.config.tol) & (np.abs(g) <= self.l1)] = 0
+        grad = self.objective.smooth(self.run.params)[2]
+        residual = self.residual(self.run.params, grad)
+        scipy_converged = result.status == 0 and "GRAD" in str(result.message).upper()
+        if scipy_converged or residual <= self.config.tol:
+            return "converged", residual
+        if self.run.history.n_iter >= self.config.max_iter:
+            return "max_iter", residual
+        if self.objective.n_evals >= self.config.max_fun:
+            return "max_fun", residual
+        return "no_progress", residual
 
 
-def fista(problem, objective, params, config, history):
-    """Accelerated proximal gradient for nonseparable penalties / max_norm;
-    stops when the gradient mapping is at most ``tol`` or at ``ftol``."""
-    n_coef, penalty = problem.n_coef, problem.penalty
-    alpha, constraints = problem.alpha, config.constraints
-    layout = problem.network.layout
+class FISTA(FullBatchRun):
+    """Accelerated proximal gradient, for the penalties and constraints
+    L-BFGS-B cannot handle: backtracking on the Lipschitz estimate, adaptive
+    restart of the momentum; stops when the residual is at most ``tol``."""
 
-    def prox_project(x, step):
-        penalty.prox(x[:n_coef], step, alpha)
-        constraints.project(layout.coefs(x), x[:n_coef])
-        return x
+    name = "FISTA"
 
-    prox_project(params, 0.0)
-    x = params.copy()
-    y = x.copy()
-    _, f_y, g = objective.smooth(y)
-    F_x = f_y + penalty.nonsmooth_value(x[:n_coef], alpha)
-    lipschitz, t = 1.0, 1.0
-    converged = False
-    try:
-        for _ in range(config.max_iter):
-            g_y = g.copy()
-            while True:
-                params[...] = y - g_y / lipschitz
-                prox_project(params, 1.0 / lipschitz)
-                diff = params - y
-                data_new, f_new, g = objective.smooth(params)
-                bound = f_y + g_y @ diff + 0.5 * lipschitz * (diff @ diff)
-                if (
-                    f_new <= bound + 1e-12 * abs(f_y)
-                    or objective.n_evals >= config.max_fun
-                ):
-                    break
-                lipschitz *= 2.0
-            F_new = f_new + penalty.nonsmooth_value(params[:n_coef], alpha)
-            if not np.isfinite(F_new):
-                params[...] = x
-                diverged_warning("lbfgs", "non-finite objective")
+    def fit(self):
+        run, config, objective = self.run, self.config, self.objective
+        params = run.params
+        x = params.copy()
+        y, f_y, g_y = x.copy(), *objective.smooth(x)[1:]
+        F_x = f_y + self.penalty.nonsmooth_value(x[: self.n_coef], self.alpha)
+        if not math.isfinite(F_x):
+            return self.finish("diverged")
+        self.lipschitz, t = 1.0, 1.0
+        stop, residual = "max_iter", None
+        while run.history.n_iter < config.max_iter:
+            step = self.backtrack(y, f_y, g_y.copy())
+            if step is None:
+                stop = "no_progress"
                 break
-            if F_new > F_x:  # adaptive restart: drop the momentum
-                t = 1.0
-            gradient_mapping = lipschitz * np.max(np.abs(diff), initial=0.0)
-            relative_change = (F_x - F_new) / max(abs(F_new), abs(F_x), 1.0)
+            data_new, F_new, grad = step
+            self.accept(data_new)
+            residual = self.residual(params, grad)
+            if residual <= config.tol:
+                stop = "converged"
+                break
+            if objective.n_evals >= config.max_fun:
+                stop = "max_fun"
+                break
+            t = 1.0 if F_new > F_x else t  # adaptive restart: drop the momentum
             t_next = 0.5 * (1 + math.sqrt(1 + 4 * t * t))
             y = params + ((t - 1) / t_next) * (params - x)
             x[...] = params
             t, F_x = t_next, F_new
-            history.record(alpha, data_new, F_new - data_new, verbose=config.verbose)
-            # as L-BFGS-B's ftol: a tiny tol also asks for a tiny decrease
-            ftol = min(config.tol**2, 2.2e-9)
-            if gradient_mapping <= config.tol or 0 <= relative_change <= ftol:
-                converged = True
+            f_y, g_y = objective.smooth(y)[1:]
+            if not math.isfinite(f_y):  # the momentum overshot: restart at x
+                y, t = x.copy(), 1.0
+                f_y, g_y = objective.smooth(y)[1:]
+            self.lipschitz *= 0.9
+        self.finish(stop, residual)
+
+    def backtrack(self, y, f_y, g_y):
+        """The proximal step from ``y`` into ``params`` whose quadratic bound
+        holds; ``(data loss, J, gradient)`` there, or ``None`` if none does."""
+        params, objective = self.run.params, self.objective
+        for _ in range(MAX_BACKTRACKS):
+            params[...] = y - g_y / self.lipschitz
+            self.prox_project(params, 1.0 / self.lipschitz)
+            diff = params - y
+            data_new, f_new, grad = objective.smooth(params)
+            bound = f_y + g_y @ diff + 0.5 * self.lipschitz * (diff @ diff)
+            if f_new <= bound + 1e-12 * abs(f_y):  # False for NaN
+                nonsmooth = self.penalty.nonsmooth_value(
+                    params[: self.n_coef], self.alpha
+                )
+                return data_new, f_new + nonsmooth, grad
+            if objective.n_evals >= self.config.max_fun:
                 break
-            if objective.n_evals >= config.max_fun:
-                break
-            _, f_y, g = objective.smooth(y)
-            lipschitz *= 0.9
-    except KeyboardInterrupt:
-        _interrupted()
-        converged = True
-    params[...] = x
-    if not converged:
-        warn(
-            f"lbfgs (proximal gradient) failed to converge after {history.n_iter} "
-            f"iteration(s). Increase `max_iter` (now {config.max_iter}) or "
-            f"`max_fun` (now {config.max_fun}), or scale the data.",
-            ConvergenceWarning,
-        )
+            self.lipschitz *= 2.0
+        params[...] = self.run.fallback
+        return None

@@ -25,11 +25,14 @@ class Loss:
     #: their loss from the targets)
     regression = True
 
-    def per_sample(self, y, y_pred, work=None):
+    def per_sample(self, y, y_pred, work=None, raw=None):
         """Loss of each sample (summed over outputs), shape (n_samples,).
 
         ``work``, an array shaped like ``y_pred``, receives the elementwise
         terms, so that a training step allocates no temporaries of that size.
+        ``raw``, the output layer's pre-activation, makes the log losses
+        exact where the probabilities underflow (it may be overwritten);
+        without it they are computed from ``y_pred``.
         """
         raise NotImplementedError
 
@@ -40,9 +43,9 @@ class Loss:
         """The smallest weighted mean loss any prediction reaches on ``y``."""
         return 0.0
 
-    def value(self, y, y_pred, sw, work=None):
+    def value(self, y, y_pred, sw, work=None, raw=None):
         """Weighted mean loss, ``sum_i sw_i * loss_i`` with ``sum(sw) == 1``."""
-        return float(sw @ self.per_sample(y, y_pred, work))
+        return float(sw @ self.per_sample(y, y_pred, work, raw))
 
     def raw_grad(self, y, y_pred, sw, out):
         """Gradient of ``value`` w.r.t. the output pre-activation, into ``out``."""
@@ -70,7 +73,7 @@ class SquaredError(Loss):
     def curvature(self, y_pred):
         return np.ones_like(y_pred)
 
-    def per_sample(self, y, y_pred, work=None):
+    def per_sample(self, y, y_pred, work=None, raw=None):
         diff = np.subtract(y, y_pred, out=work)
         np.square(diff, out=diff)
         return 0.5 * diff.sum(axis=1)
@@ -96,8 +99,12 @@ class Poisson(Loss):
     def curvature(self, y_pred):
         return y_pred
 
-    def per_sample(self, y, y_pred, work=None):
-        terms = xlogy(y, y_pred, out=work)
+    def per_sample(self, y, y_pred, work=None, raw=None):
+        # y log(y_pred) is y * raw exactly (raw = log y_pred)
+        if raw is None:
+            terms = xlogy(y, y_pred, out=work)
+        else:
+            terms = np.multiply(y, raw, out=work)
         np.subtract(y_pred, terms, out=terms)
         return terms.sum(axis=1)
 
@@ -111,10 +118,16 @@ class BinaryLogLoss(Loss):
     def curvature(self, y_pred):
         return y_pred * (1 - y_pred)
 
-    def per_sample(self, y, y_pred, work=None):
-        eps = np.finfo(y_pred.dtype).eps
+    def per_sample(self, y, y_pred, work=None, raw=None):
+        if raw is not None:
+            # log(1 + exp(z)) - y z, exact for any logit z
+            terms = np.logaddexp(0, raw, out=work)
+            raw *= y
+            terms -= raw
+            return terms.sum(axis=1)
+        tiny = np.finfo(y_pred.dtype).tiny
         # the clip keeps both logs finite, so y log p is xlogy(y, p), also at y=0
-        p = np.clip(y_pred, eps, 1 - eps, out=work)
+        p = np.clip(y_pred, tiny, 1 - np.finfo(y_pred.dtype).epsneg, out=work)
         log_q = np.subtract(1, p)
         np.log(log_q, out=log_q)
         log_q *= 1 - y
@@ -133,10 +146,18 @@ class LogLoss(Loss):
     def curvature(self, y_pred):
         return y_pred * (1 - y_pred)
 
-    def per_sample(self, y, y_pred, work=None):
-        eps = np.finfo(y_pred.dtype).eps
+    def per_sample(self, y, y_pred, work=None, raw=None):
+        if raw is not None:
+            # log p_k = z_k - logsumexp(z), with logsumexp(z) = z_m - log p_m
+            # at the most likely class m, whose p_m >= 1 / n_classes is exact
+            m = raw.argmax(axis=1)[:, None]
+            lse = np.take_along_axis(raw, m, axis=1)
+            lse -= np.log(np.take_along_axis(y_pred, m, axis=1))
+            terms = np.subtract(raw, lse, out=work)
+            terms *= y
+            return -terms.sum(axis=1)
         # the clip keeps the log finite, so y log p is xlogy(y, p), also at y=0
-        terms = np.clip(y_pred, eps, 1, out=work)
+        terms = np.clip(y_pred, np.finfo(y_pred.dtype).tiny, 1, out=work)
         np.log(terms, out=terms)
         terms *= y
         return -terms.sum(axis=1)

@@ -121,7 +121,7 @@ class Network:
             )
         return self._sliced[1:]
 
-    def forward(self, params, X, *, masks=None, out=None, dropped=None):
+    def forward(self, params, X, *, masks=None, out=None, dropped=None, raw=None):
         """Activations of every layer for the rows of ``X``.
 
         ``masks`` are optional dropout masks (already divided by the keep
@@ -129,7 +129,9 @@ class Network:
         ``acts[l]`` is the output of layer ``l + 1`` and ``inputs[l]`` what
         layer ``l + 1`` received (``X``, then the masked hidden outputs).
         ``out`` and ``dropped`` are optional work arrays for the activations
-        and the masked hidden outputs.
+        and the masked hidden outputs; ``raw``, one that receives the output
+        layer's pre-activation (the logits), from which the losses are exact
+        where the probabilities underflow.
         """
         coefs, intercepts = self.layout._views(params)
         n_layers = len(coefs)
@@ -152,6 +154,8 @@ class Network:
                 np.dot(A, coefs[i], out=acts[i])
             acts[i] += intercepts[i]
             if i == n_layers - 1:
+                if raw is not None:
+                    np.copyto(raw, acts[i])
                 self.output.forward(acts[i])
             else:
                 self.hidden.forward(acts[i])
@@ -166,20 +170,29 @@ class Network:
         """Output of the network (no dropout, fresh arrays)."""
         return self.forward(params, X)[0][-1]
 
-    def loss_grad(self, params, X, y, w, grad, *, masks=None):
+    def data_loss(self, params, X, y, sw):
+        """The data term (weighted mean loss) at ``params``, no gradient."""
+        raw = np.empty((X.shape[0], self.layout.layer_units[-1]), dtype=params.dtype)
+        y_pred = self.forward(params, X, raw=raw)[0][-1]
+        return self.loss.value(y, y_pred, sw, raw=raw)
+
+    def loss_grad(self, params, X, y, sw, grad, *, masks=None):
         """Data term (weighted mean loss) and its gradient, written to ``grad``.
 
-        ``w`` are sample weights normalized to sum to one. Returns
+        ``sw`` are sample weights normalized to sum to one. Returns
         ``(loss, y_pred)`` where ``y_pred`` is a work array, only valid until
         the next call.
         """
         acts, deltas, dropped, loss_work = self._buffers(
             X.shape[0], params.dtype, dropout=masks is not None
         )
-        acts, inputs = self.forward(params, X, masks=masks, out=acts, dropped=dropped)
+        # the output delta's buffer holds the logits until the delta is due
+        acts, inputs = self.forward(
+            params, X, masks=masks, out=acts, dropped=dropped, raw=deltas[-1]
+        )
         y_pred = acts[-1]
-        loss = self.loss.value(y, y_pred, w, work=loss_work)
-        self.loss.raw_grad(y, y_pred, w, out=deltas[-1])
+        loss = self.loss.value(y, y_pred, sw, work=loss_work, raw=deltas[-1])
+        self.loss.raw_grad(y, y_pred, sw, out=deltas[-1])
         self.backward(params, acts, inputs, deltas, grad, masks=masks)
         return loss, y_pred
 

@@ -55,6 +55,10 @@ class Optimizer:
     def iteration_ends(self, time_step):
         """Called after each epoch with the number of samples seen so far."""
 
+    def restart(self):
+        """Start a new fit (a path point) from this state: the moments carry
+        over, a learning-rate schedule starts again."""
+
     def trigger_stopping(self, msg, verbose):
         """Whether to stop when the no-improvement rule fires (``msg`` says
         why); an optimizer may instead adapt and go on."""
@@ -158,6 +162,9 @@ class SGDOptimizer(Optimizer):
         if self.nesterov:
             self._before /= 1 + self.momentum
         self.velocity[: self.n_coef] += self._before
+
+    def restart(self):
+        self.learning_rate = float(self.learning_rate_init)
 
     def iteration_ends(self, time_step):
         if self.lr_schedule == "invscaling":

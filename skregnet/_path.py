@@ -12,7 +12,6 @@ cross-validated estimators of ``skregnet._cv``.
 """
 
 import time
-import warnings
 from dataclasses import dataclass, field
 from numbers import Integral
 
@@ -27,8 +26,8 @@ from sklearn.utils.validation import _check_sample_weight, check_X_y
 from skregnet._activations import ACTIVATIONS
 from skregnet._losses import LOSSES
 from skregnet._penalties import make_penalty
-from skregnet._solvers import SOLVERS
-from skregnet._training import StoppingRule
+from skregnet._training import CONVERGED, History, StoppingRule
+from skregnet._utils import warn
 
 #: the keys of ``RegMLPCV.path_`` and of ``path_to_dict``
 PATH_KEYS = (
@@ -39,6 +38,7 @@ PATH_KEYS = (
     "n_zero_weights",
     "n_selected_features",
     "n_iter",
+    "converged",
 )
 
 
@@ -65,6 +65,13 @@ class PathPoint:
         The indices of those features.
     n_iter : int
         Epochs (``lbfgs``: iterations) run by this point's fit.
+    converged : bool
+        Whether the fit stopped by its convergence criterion (the
+        no-improvement rule of ``sgd`` / ``adam``, the optimality residual of
+        ``lbfgs``), not at ``max_iter`` or by diverging.
+    feature_norms : ndarray of shape (n_features,)
+        The L2 norm of each input feature's first-layer weights: the
+        per-feature path.
     fit_time : float
         Seconds spent fitting this point.
     coefs : list of ndarray or None
@@ -85,6 +92,8 @@ class PathPoint:
     n_selected_features: int
     selected_features: np.ndarray = field(repr=False)
     n_iter: int
+    converged: bool = True
+    feature_norms: np.ndarray = field(default=None, repr=False)
     fit_time: float = field(default=0.0, repr=False)
     coefs: list | None = field(default=None, repr=False)
     intercepts: list | None = field(default=None, repr=False)
@@ -102,8 +111,9 @@ def path_to_dict(points):
     -------
     path : dict of ndarray
         Keys ``alpha``, ``objective``, ``data_loss``, ``weight_norm``,
-        ``n_zero_weights``, ``n_selected_features``, ``n_iter``, one entry per
-        point, so ``pandas.DataFrame(path)`` is a table.
+        ``n_zero_weights``, ``n_selected_features``, ``n_iter``,
+        ``converged``, one entry per point, so ``pandas.DataFrame(path)`` is
+        a table.
 
     Examples
     --------
@@ -113,8 +123,8 @@ def path_to_dict(points):
     >>> points = regmlp_path(X, y, alphas=[0.1, 1.0], hidden_layer_sizes=(),
     ...                      solver="lbfgs", penalty="l1")
     >>> sorted(path_to_dict(points))
-    ['alpha', 'data_loss', 'n_iter', 'n_selected_features', 'n_zero_weights',
-     'objective', 'weight_norm']
+    ['alpha', 'converged', 'data_loss', 'n_iter', 'n_selected_features',
+     'n_zero_weights', 'objective', 'weight_norm']
     """
     return {key: np.array([getattr(p, key) for p in points]) for key in PATH_KEYS}
 
@@ -249,74 +259,80 @@ def _alpha_grid(
 # -- the path -------------------------------------------------------------------
 
 
-def _resolve_path_max_iter(estimator, path_max_iter):
-    """The iteration cap of the path's warm-started points."""
-    if path_max_iter != "auto":
-        return int(path_max_iter)
-    if not SOLVERS[estimator.solver].stochastic:
-        return estimator.max_iter
-    return max(1, estimator.max_iter // 10)
-
-
-def _warm_fit(estimator, X, y, sample_weight, cap):
-    """One warm-started fit of at most ``cap`` iterations.
-
-    A point that stops at the cap (below ``max_iter``) was meant to be
-    short: its "maximum iterations reached" warning is dropped; every other
-    warning (divergence, a cap at ``max_iter`` itself) is passed on.
-    """
-    max_iter = estimator.max_iter
-    # each point gets the convergence criterion of a fit from scratch
-    stopping = StoppingRule(estimator.early_stopping)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        estimator._fit(
-            X, y, sample_weight, incremental=False, max_iter=cap, stopping=stopping
-        )
-    capped = cap < max_iter and estimator.n_iter_ >= cap
-    for w in caught:
-        if not (capped and issubclass(w.category, ConvergenceWarning)):
-            warnings.warn(w.message, w.category, stacklevel=3)
-
-
-def _iter_path(
-    estimator, X, y, alphas, sample_weight=None, *, path_max_iter="auto", warm=False
-):
+def _iter_path(estimator, X, y, alphas, sample_weight=None, *, warm=False):
     """Fit ``estimator`` (modified in place) along ``alphas``, warm-started.
 
     Yields ``(alpha, fit_time)`` after each point's fit, the estimator then
     holding that point's solution. The first point is an ordinary fit from
     the initialization drawn from ``random_state``, unless ``warm``: the
     estimator is then a fitted path point that the path continues from.
-    Every later point runs at most ``path_max_iter`` iterations.
+    Every later point starts from the previous one's weights and optimizer
+    state, with a fresh stopping rule and history: it stops by the same
+    criteria as a fit from scratch (``tol``, ``n_iter_no_change``,
+    ``max_iter``, the solver's own optimality test). No point warns: the
+    caller summarizes them (``_convergence_warning``); a ``KeyboardInterrupt``
+    stops the whole path.
     """
-    estimator.set_params(warm_start=True)
-    cap = _resolve_path_max_iter(estimator, path_max_iter)
+    estimator._validate_params()
     for i, alpha in enumerate(alphas):
-        estimator.set_params(alpha=float(alpha))
+        estimator.set_params(alpha=float(alpha), warm_start=i > 0 or warm)
         start = time.perf_counter()
         if i > 0 or warm:
-            _warm_fit(estimator, X, y, sample_weight, cap)
+            estimator._fit(
+                X,
+                y,
+                sample_weight,
+                incremental=False,
+                stopping=StoppingRule(estimator.early_stopping),
+                history=History(),
+                keep_state=True,
+                path=True,
+            )
         else:
-            estimator.fit(X, y, sample_weight=sample_weight)
+            estimator._fit(X, y, sample_weight, incremental=False, path=True)
         yield float(alpha), time.perf_counter() - start
+
+
+def _convergence_warning(unconverged, n_points, max_iter):
+    """One ConvergenceWarning for the path points that did not converge.
+
+    ``unconverged`` lists ``(alpha, where, stop)``: ``where`` names the fit
+    (``"fold 2"``, ``"refit"``, or ``""`` for a single path), ``stop`` why it
+    ended (``"max_iter"``, ``"diverged"``, ...).
+    """
+    if not unconverged:
+        return
+    by_alpha = {}
+    for alpha, where, stop in unconverged:
+        by_alpha.setdefault(alpha, []).append(f"{where}: {stop}" if where else stop)
+    points = "; ".join(
+        f"alpha={alpha:.3g} ({', '.join(reasons)})"
+        for alpha, reasons in sorted(by_alpha.items())
+    )
+    warn(
+        f"{len(unconverged)} of {n_points} path points did not converge: "
+        f"{points}. A point stopped by max_iter needs more iterations: increase "
+        f"`max_iter` (now {max_iter}) or `learning_rate_init`, or scale the data; "
+        "a diverged one a smaller `learning_rate_init`.",
+        ConvergenceWarning,
+    )
 
 
 def _path_point(est, X, y, sample_weight, fit_time, return_weights):
     """The ``PathPoint`` of a fitted estimator."""
     coefs = est.coefs_
     w = np.concatenate([c.ravel() for c in coefs])
-    output = np.asarray(est._forward(X), dtype=np.float64)
-    Y = np.asarray(est._encode_targets(y, True, False), dtype=np.float64)
-    Y = Y.reshape(output.shape)
-    sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
-    loss = LOSSES[est._loss_name()]
-    data_loss = loss.value(Y, output, sw / sw.sum())
+    network, params, Xv = est._fitted_network(X)
+    Y = np.asarray(est._encode_targets(y, True, False), dtype=params.dtype)
+    Y = Y.reshape(Xv.shape[0], -1)
+    sw = _check_sample_weight(sample_weight, Xv, dtype=params.dtype)
+    data_loss = network.data_loss(params, Xv, Y, sw / sw.sum())
     penalty = make_penalty(
         est.penalty, coef_shapes=[c.shape for c in coefs], l1_ratio=est.l1_ratio
     )
     w64 = w.astype(np.float64)
-    selected = np.flatnonzero(np.any(coefs[0] != 0, axis=1))
+    feature_norms = np.linalg.norm(coefs[0].astype(np.float64), axis=1)
+    selected = np.flatnonzero(feature_norms > 0)
     return PathPoint(
         alpha=float(est.alpha),
         objective=float(data_loss + penalty.value(w64, est.alpha)),
@@ -326,6 +342,8 @@ def _path_point(est, X, y, sample_weight, fit_time, return_weights):
         n_selected_features=int(selected.size),
         selected_features=selected,
         n_iter=int(est.n_iter_),
+        converged=est._stop in CONVERGED,
+        feature_norms=feature_norms,
         fit_time=float(fit_time),
         coefs=[c.copy() for c in coefs] if return_weights else None,
         intercepts=[b.copy() for b in est.intercepts_] if return_weights else None,
@@ -340,7 +358,6 @@ def regmlp_path(
     estimator=None,
     sample_weight=None,
     alpha_min_ratio=1e-3,
-    path_max_iter="auto",
     return_weights=False,
     **params,
 ):
@@ -348,9 +365,12 @@ def regmlp_path(
 
     The alphas are visited from the weakest up: the first point is an
     ordinary fit, each later one starts from the previous point's weights
-    with ``warm_start=True`` and stops by the same criterion as a fit from
-    scratch (``tol`` and ``n_iter_no_change`` for ``sgd``/``adam``, ``tol``
-    for ``lbfgs``), within a shorter budget, ``path_max_iter``.
+    (and, for ``sgd`` / ``adam``, its optimizer state) and stops by exactly
+    the criteria of a fit from scratch at its alpha: ``tol``,
+    ``n_iter_no_change`` and ``max_iter`` for ``sgd`` / ``adam``, the
+    optimality residual, ``max_iter`` and ``max_fun`` for ``lbfgs``. Each
+    point says whether it converged; the call warns once, summarizing the
+    points that did not.
 
     Parameters
     ----------
@@ -371,16 +391,6 @@ def regmlp_path(
         Sample weights.
     alpha_min_ratio : float, default=1e-3
         ``alpha_min / alpha_max`` of the grid when ``alphas`` is an int.
-    path_max_iter : int or 'auto', default='auto'
-        The most epochs (``lbfgs``: iterations) of each point after the
-        first, which starts from the previous solution; the first point runs
-        up to ``max_iter``. ``'auto'`` is ``max_iter // 10`` for ``sgd`` and
-        ``adam`` (as LassoNet's ``n_iters=(1000, 100)``: a warm-started
-        point only has to follow the solution as alpha grows, and the
-        training accumulates along the path) and ``max_iter`` for
-        ``lbfgs``, whose iterations converge quickly from a nearby start
-        and whose points are then exact. A point that stops at this cap
-        raises no ``ConvergenceWarning``.
     return_weights : bool, default=False
         Whether each point keeps copies of ``coefs_`` and ``intercepts_``.
     **params : dict
@@ -393,7 +403,8 @@ def regmlp_path(
     path : list of PathPoint
         One record per alpha, in ascending order of alpha, with the objective,
         data loss, weight norm, number of zero weights, selected input
-        features (whose first-layer row is not all zero) and ``n_iter``.
+        features (whose first-layer row is not all zero), the per-feature
+        first-layer norms, ``n_iter`` and ``converged``.
 
     See Also
     --------
@@ -405,9 +416,9 @@ def regmlp_path(
     The first point is the model ``estimator.set_params(alpha=alphas[0])``
     would fit with the same ``random_state``. With an int ``random_state``
     each point reseeds the shuffling (and validation split) from it, as a
-    warm-started ``fit`` does. The stochastic solvers' ``loss_curve_`` of
-    the underlying estimator grows along the path; ``n_iter`` counts the
-    epochs of each point alone.
+    warm-started ``fit`` does. Each point's ``n_iter`` counts its own epochs
+    (iterations), from its warm start. A ``KeyboardInterrupt`` stops the
+    whole path (it is raised again).
 
     Examples
     --------
@@ -441,8 +452,10 @@ def regmlp_path(
             sample_weight=sample_weight,
         )
     alphas = _check_alphas(alphas)
-    points = []
-    path = _iter_path(est, X, y, alphas, sample_weight, path_max_iter=path_max_iter)
-    for _, fit_time in path:
+    points, unconverged = [], []
+    for alpha, fit_time in _iter_path(est, X, y, alphas, sample_weight):
         points.append(_path_point(est, X, y, sample_weight, fit_time, return_weights))
+        if not points[-1].converged:
+            unconverged.append((alpha, "", est._stop))
+    _convergence_warning(unconverged, len(points), est.max_iter)
     return points

@@ -1,9 +1,9 @@
 """The solvers: how the objective is minimized, one registry entry each.
 
-A solver takes the pieces of ``skregnet._training`` (a ``Problem``, the flat
-parameter buffer, a ``Dataset``, a ``TrainConfig``, a ``StoppingRule``, a
-``History``) and updates them in place; it never sees the estimator. Each
-solver declares:
+A solver takes a ``skregnet._training.Run`` (the objective, the flat
+parameter buffer, the data, a ``TrainConfig``, a ``StoppingRule``, a
+``History``) and updates it in place, leaving in its history why it stopped;
+it never sees the estimator. Each solver declares:
 
 - ``stochastic``: whether it trains on mini-batches (and has ``partial_fit``);
 - ``fixed_objective``: the parameters it needs at their default, because
@@ -12,20 +12,21 @@ solver declares:
 - ``method(penalty, alpha, constraints)``: the name of the algorithm it runs
   for this objective, recorded as the estimator's ``solver_method_``;
 - ``init_state(params, n_params, n_coef, dtype)``: its state that persists
-  across ``partial_fit`` calls (the optimizer), or ``None``.
+  across ``partial_fit`` calls (the optimizer), or ``None``;
+- ``records_describe_weights``: whether each record is J at the weights of
+  that moment (full batch), or an epoch's mean loss while they moved.
 
 What ``tol`` means depends on the method: for ``SGD`` and ``Adam``, the
 no-improvement rule (``n_iter_no_change`` epochs without improving the
-objective, or the validation score, by ``tol``); for ``L-BFGS-B``, scipy's
-``gtol`` (the largest projected-gradient component) with ``ftol =
-min(tol**2, 2.2e-9)``; for ``FISTA``, the gradient mapping (the largest
-move of a step, times its inverse step size), or the same ``ftol``.
+objective, or the validation score, by ``tol``); for ``L-BFGS-B`` and
+``FISTA``, the optimality residual (``skregnet._full_batch``): they stop
+only where it is at most ``tol``, or at ``max_iter`` / ``max_fun``.
 
 Adding a solver is one class here and one line in ``SOLVERS``.
 """
 
 from skregnet._blas import scipy_blas_single_threaded
-from skregnet._full_batch import FullBatchObjective, fista, lbfgsb
+from skregnet._full_batch import FISTA, LBFGSB
 from skregnet._optimizers import AdamOptimizer, SGDOptimizer
 from skregnet._stochastic import StochasticRun
 
@@ -35,6 +36,7 @@ class Solver:
 
     stochastic = False
     fixed_objective = {}
+    records_describe_weights = False
 
     def method(self, penalty, alpha, constraints):
         """The algorithm run for this objective."""
@@ -44,20 +46,8 @@ class Solver:
         """The state kept between ``partial_fit`` calls (``None``: none)."""
         return None
 
-    def fit(
-        self,
-        problem,
-        params,
-        train,
-        config,
-        stopping,
-        history,
-        *,
-        state=None,
-        rng=None,
-        validation=None,
-    ):
-        """Minimize ``problem`` from ``params`` (updated in place)."""
+    def fit(self, run):
+        """Minimize ``run.problem`` from ``run.params`` (updated in place)."""
         raise NotImplementedError
 
 
@@ -75,30 +65,8 @@ class StochasticSolver(Solver):
     def init_state(self, params, n_params, n_coef, dtype):
         return self.optimizer_class.from_params(params, n_params, n_coef, dtype)
 
-    def fit(
-        self,
-        problem,
-        params,
-        train,
-        config,
-        stopping,
-        history,
-        *,
-        state=None,
-        rng=None,
-        validation=None,
-    ):
-        StochasticRun(
-            problem,
-            params,
-            train,
-            config,
-            stopping,
-            history,
-            optimizer=state,
-            rng=rng,
-            validation=validation,
-        ).run()
+    def fit(self, run):
+        StochasticRun(run).fit()
 
 
 class LBFGSSolver(Solver):
@@ -109,6 +77,8 @@ class LBFGSSolver(Solver):
         "dropout": 0.0,
         "weight_decay": 0.0,
     }
+    records_describe_weights = True
+    methods = {"L-BFGS-B": LBFGSB, "FISTA": FISTA}
 
     def method(self, penalty, alpha, constraints):
         """L-BFGS-B when J is smooth up to a separable L1 term and the
@@ -116,25 +86,12 @@ class LBFGSSolver(Solver):
         nonseparable = penalty.has_prox and not penalty.separable_l1 and alpha > 0
         return "FISTA" if nonseparable or not constraints.box else "L-BFGS-B"
 
-    def fit(
-        self,
-        problem,
-        params,
-        train,
-        config,
-        stopping,
-        history,
-        *,
-        state=None,
-        rng=None,
-        validation=None,
-    ):
-        objective = FullBatchObjective(problem, train, params)
-        run = {"L-BFGS-B": lbfgsb, "FISTA": fista}[
-            self.method(problem.penalty, problem.alpha, config.constraints)
-        ]
+    def fit(self, run):
+        method = self.method(
+            run.problem.penalty, run.problem.alpha, run.config.constraints
+        )
         with scipy_blas_single_threaded():
-            run(problem, objective, params, config, history)
+            self.methods[method](run).fit()
 
 
 SOLVERS = {

@@ -7,21 +7,21 @@
 - ``StochasticRun.end_epoch``: record the epoch, score it, apply the
   stopping rule.
 
-``StochasticRun.run`` is the loop over epochs, as ``MLPClassifier``'s: the
-learning-rate schedules, the ``alpha_schedule``, divergence (the epoch is
-rolled back to the last weights with a finite loss) and ``KeyboardInterrupt``
-(the weights so far are kept).
+``StochasticRun.fit`` is the loop over epochs, as ``MLPClassifier``'s: the
+learning-rate schedules, the ``alpha_schedule``, divergence (a non-finite
+or exploding loss: the epoch is rolled back to the end of the last good
+one). How the fit ended is left in the ``History`` for the estimator, which
+warns; a ``KeyboardInterrupt`` is handled there too.
 """
 
 import math
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
 from skregnet._training import normalized
-from skregnet._utils import diverged_warning, warn
+from skregnet._utils import diverged_message
 
 
 def dropout_masks(rng, n, hidden_units, dropout, dtype, out=None):
@@ -159,121 +159,127 @@ class ProximalStep:
         self.constraints.project(self.coefs, self.w)
 
 
-class StochasticRun:
-    """One ``fit`` of a stochastic solver (see ``skregnet._solvers``)."""
+#: an epoch whose loss (above its floor) grew this many times over the best
+#: one of the fit (or a thousandth of the starting loss) has diverged, even if
+#: it is still finite
+DIVERGENCE_FACTOR = 1e4
 
-    def __init__(
-        self,
-        problem,
-        params,
-        train,
-        config,
-        stopping,
-        history,
-        *,
-        optimizer,
-        rng,
-        validation,
-    ):
-        self.problem, self.params, self.config = problem, params, config
-        self.stopping, self.history = stopping, history
-        self.optimizer, self.validation = optimizer, validation
+
+class StochasticRun:
+    """One ``fit`` of a stochastic solver on a ``Run`` (``skregnet._solvers``).
+
+    ``run.fallback`` holds the weights at the end of the last recorded epoch
+    (or the start): what a diverged epoch rolls back to.
+    """
+
+    def __init__(self, run):
+        self.run, problem, params = run, run.problem, run.params
         layout = problem.network.layout
         self.batches = Batches(
-            train,
-            config.batch_size,
+            run.train,
+            run.config.batch_size,
             params.dtype,
-            shuffle=config.shuffle,
-            rng=rng,
-            dropout=config.dropout,
+            shuffle=run.config.shuffle,
+            rng=run.rng,
+            dropout=run.config.dropout,
             hidden_units=layout.layer_units[1:-1],
         )
         self.step = ProximalStep(
-            problem.penalty, optimizer, config.constraints, params, layout
+            problem.penalty, run.state, run.config.constraints, params, layout
         )
         self.grad = np.empty_like(params)
-        self.last_good = params.copy()
-        self.floor = problem.network.loss.floor(train.Y, self.batches.sw_full)
+        self.floor = problem.network.loss.floor(run.train.Y, self.batches.sw_full)
+        # the loss above its floor: at the starting weights (on the first
+        # batch) and the smallest of an epoch, which divergence is measured by
+        self.first_excess = self.best_excess = None
 
-    def run(self):
-        """The epochs, until the stopping rule, ``max_iter`` or a failure."""
-        params, config, history = self.params, self.config, self.history
-        self.step.project()
-        try:
-            for _ in range(config.max_iter):
-                alpha_t = self.problem.alpha_at(history, self.floor)
-                data_loss = self.epoch(alpha_t)
-                if data_loss is None or not np.isfinite(params).all():
-                    epoch = len(history.loss_curve) + 1
-                    self.roll_back(f"non-finite loss in epoch {epoch}")
-                    break
-                penalty_value = self.problem.penalty.value(self.step.w, alpha_t)
-                if not math.isfinite(penalty_value):
-                    self.roll_back("the weights overflowed")
-                    break
-                if self.end_epoch(alpha_t, data_loss, penalty_value):
-                    break
-                if config.incremental:
-                    break
-                if history.n_iter == config.max_iter:
-                    warn(
-                        f"Stochastic Optimizer: Maximum iterations ({config.max_iter}) "
-                        "reached and the optimization hasn't converged yet. Increase "
-                        "`max_iter` or `learning_rate_init`.",
-                        ConvergenceWarning,
-                    )
-        except KeyboardInterrupt:
-            warn("Training interrupted by user.")
-            if not np.isfinite(params).all():
-                params[...] = self.last_good
-        if self.stopping.best_params is not None:
-            params[...] = self.stopping.best_params
+    def fit(self):
+        """The epochs, until the stopping rule, ``max_iter`` or divergence."""
+        run = self.run
+        config, history = run.config, run.history
+        history.samples_per_record = self.batches.n_samples
+        for _ in range(config.max_iter):
+            alpha_t = run.problem.alpha_at(history, self.floor)
+            data_loss = self.epoch(alpha_t)
+            failure = self.failure(data_loss, alpha_t)
+            if failure:
+                run.params[...] = run.fallback
+                history.end("diverged", diverged_message(run.state.name, failure))
+                break
+            if self.end_epoch(alpha_t, data_loss):
+                history.end("converged")
+                break
+            if config.incremental:
+                history.end("incremental")
+                break
+        else:
+            history.end(
+                "max_iter",
+                f"Stochastic Optimizer: Maximum iterations ({config.max_iter}) "
+                "reached and the optimization hasn't converged yet. Increase "
+                "`max_iter` or `learning_rate_init`.",
+            )
+        if run.stopping.best_params is not None:
+            run.params[...] = run.stopping.best_params
 
     def epoch(self, alpha_t):
         """One pass over the batches; the mean data loss, or None on a
-        non-finite loss (the weights are then those of the failing batch)."""
-        network, params, grad = self.problem.network, self.params, self.grad
+        non-finite loss."""
+        network, params, grad = self.run.problem.network, self.run.params, self.grad
         accumulated = 0.0
         for X, Y, sw, weight, masks in self.batches:
             loss, _ = network.loss_grad(params, X, Y, sw, grad, masks=masks)
             if not math.isfinite(loss):
                 return None
-            # these weights gave a finite loss: the ones to fall back to
-            self.last_good[...] = params
+            if self.first_excess is None:
+                self.first_excess = loss - network.loss.floor(Y, sw)
+                self.best_excess = self.first_excess
             accumulated += loss * weight
             self.step(params, grad, alpha_t)
         return accumulated / self.batches.weight_total
 
-    def end_epoch(self, alpha_t, data_loss, penalty_value):
-        """Record the epoch, score it, apply the stopping rule; whether to stop."""
-        config, history, stopping = self.config, self.history, self.stopping
-        history.record(
-            alpha_t,
-            data_loss,
-            penalty_value,
-            n_samples=self.batches.n_samples,
-            verbose=config.verbose,
+    def failure(self, data_loss, alpha_t):
+        """What went wrong in the epoch (a non-finite or exploding loss,
+        overflowing weights), or ``None``."""
+        run = self.run
+        epoch = len(run.history.records) + 1
+        if data_loss is None or not np.isfinite(run.params).all():
+            return f"non-finite loss in epoch {epoch}"
+        if not math.isfinite(run.problem.penalty.value(run.w, alpha_t)):
+            return "the weights overflowed"
+        excess = data_loss - self.floor
+        scale = max(self.best_excess, 1e-3 * self.first_excess, 1e-12)
+        if excess > DIVERGENCE_FACTOR * scale:
+            return f"the loss grew to {data_loss:.3g} in epoch {epoch}"
+        self.best_excess = min(self.best_excess, excess)
+        return None
+
+    def end_epoch(self, alpha_t, data_loss):
+        """Score and record the epoch, apply the stopping rule; whether to stop."""
+        run = self.run
+        config, history, stopping, optimizer = (
+            run.config,
+            run.history,
+            run.stopping,
+            run.state,
         )
-        if self.validation is not None:
-            score = self.validation.evaluate(self.problem.network, self.params)
-            history.record_validation(score, config.verbose)
-            stopping.observe_score(score, self.params, config.tol)
+        penalty_value = run.problem.penalty.value(run.w, alpha_t)
+        score = None
+        if run.validation is not None:
+            score = run.validation.evaluate(run.problem.network, run.params)
+        history.record(alpha_t, data_loss, penalty_value, score, config.verbose)
+        run.checkpoint()
+        if score is not None:
+            stopping.observe_score(score, run.params, config.tol)
         else:
             # R(w): the penalty without its alpha, to re-score this epoch
-            penalty = self.problem.penalty
-            reg = (
-                penalty_value / alpha_t if alpha_t else penalty.value(self.step.w, 1.0)
-            )
+            penalty = run.problem.penalty
+            reg = penalty_value / alpha_t if alpha_t else penalty.value(run.w, 1.0)
             stopping.observe_loss(data_loss, reg, alpha_t, history.loss, config.tol)
-        self.optimizer.iteration_ends(history.t)
+        optimizer.iteration_ends(history.t)
         if stopping.exhausted(config.n_iter_no_change):
             msg = stopping.message(config.tol, config.n_iter_no_change)
-            if self.optimizer.trigger_stopping(msg, config.verbose):
+            if optimizer.trigger_stopping(msg, config.verbose):
                 return True
             stopping.no_improvement_count = 0
         return False
-
-    def roll_back(self, what):
-        """Back to the last weights with a finite loss, and say so."""
-        self.params[...] = self.last_good
-        diverged_warning(self.optimizer.name.lower(), what)

@@ -1,8 +1,8 @@
 """The solver contract: what a training run is given and what it leaves.
 
-The estimator builds these once per ``fit`` from its parameters and its
-fitted state; the solvers (``skregnet._solvers``) read and update them and
-know nothing of the estimator:
+The estimator builds one ``Run`` per ``fit`` from its parameters and its
+fitted state; a solver (``skregnet._solvers``) reads and updates it and
+knows nothing of the estimator:
 
 - ``Problem``: the objective, ``J = data_mean + alpha_t * R(W)`` (network,
   loss, penalty, alpha and its schedule);
@@ -10,11 +10,17 @@ know nothing of the estimator:
 - ``TrainConfig``: how long and how to train (frozen);
 - ``StoppingRule``: the no-improvement rule's state (best loss or score, the
   best weights, the count of epochs without improvement);
-- ``History``: the curves and counters, with one ``record`` method.
+- ``History``: the records (one per epoch or iteration), counters and the
+  reason training stopped;
+- ``params`` (the flat parameter buffer, updated in place) and ``fallback``
+  (the last weights known to be consistent: finite, within the
+  constraints, described by the last record), which the solver keeps up to
+  date so that a fit can end at any moment.
 
-The estimator then writes its fitted attributes from ``History`` and
-``StoppingRule`` in one place (``BaseRegMLP._store``). A regularization path
-passes a changed ``TrainConfig`` and a fresh ``StoppingRule`` for each point.
+The estimator then writes its fitted attributes from the ``Run`` in one
+place (``BaseRegMLP._store``). A regularization path passes a changed
+``TrainConfig``, a fresh ``StoppingRule`` and a fresh ``History`` for each
+point.
 """
 
 from dataclasses import dataclass, field
@@ -51,9 +57,15 @@ class Problem:
         """
         return float(
             self.schedule(
-                len(history.alpha_curve), history.data_loss_curve, self.alpha, floor
+                len(history.records), history.data_losses(), self.alpha, floor
             )
         )
+
+    def terms(self, params, data, alpha):
+        """``(data loss, alpha * R(w))`` at ``params`` on all of ``data``."""
+        sw = data.normalized_weights(params.dtype)
+        data_loss = self.network.data_loss(params, data.X, data.Y, sw)
+        return data_loss, self.penalty.value(params[: self.n_coef], alpha)
 
 
 def normalized(sample_weight, n, dtype):
@@ -191,52 +203,141 @@ class StoppingRule:
         )
 
 
+#: why a fit ended, as ``History.stop``: these count as converged
+CONVERGED = ("converged", "incremental")
+
+
 @dataclass
 class History:
-    """The training curves and counters, continued across warm starts.
+    """The records of the training, continued across warm starts.
 
-    ``n_iter`` counts this fit's epochs (or iterations), ``t`` the samples
-    seen over the whole training, as ``MLPClassifier``'s ``n_iter_`` and
-    ``t_``.
+    A record is ``(alpha_t, data_loss, J, validation_score)``, appended in
+    one step so that the curves always have equal lengths. ``start`` is the
+    number of records before this fit: ``n_iter`` counts this fit's, ``t``
+    the samples seen over the whole training (``MLPClassifier``'s ``n_iter_``
+    and ``t_``). ``stop`` says why the fit ended: ``"converged"``,
+    ``"incremental"`` (one ``partial_fit`` epoch), ``"max_iter"``,
+    ``"max_fun"``, ``"no_progress"``, ``"diverged"`` or ``"interrupted"``,
+    with ``message`` the warning that says so (``None`` when converged).
     """
 
-    loss_curve: list = field(default_factory=list)
-    data_loss_curve: list = field(default_factory=list)
-    alpha_curve: list = field(default_factory=list)
-    validation_scores: list | None = None
-    n_iter: int = 0
-    t: int = 0
+    records: list = field(default_factory=list)
+    t0: int = 0
+    samples_per_record: int = 0
+    start: int = None
+    stop: str = "converged"
+    message: str | None = None
+
+    def __post_init__(self):
+        if self.start is None:
+            self.start = len(self.records)
+
+    @classmethod
+    def from_curves(cls, alpha_curve, data_loss_curve, loss_curve, scores, t0):
+        """The history of a fitted estimator, to continue it."""
+        scores = [None] * len(loss_curve) if scores is None else list(scores)
+        scores = [None] * (len(loss_curve) - len(scores)) + scores
+        records = list(
+            zip(alpha_curve, data_loss_curve, loss_curve, scores, strict=True)
+        )
+        return cls(records=records, t0=t0)
+
+    @property
+    def n_iter(self):
+        return len(self.records) - self.start
+
+    @property
+    def t(self):
+        return self.t0 + self.samples_per_record * self.n_iter
 
     @property
     def loss(self):
         """J at the last record."""
-        return self.loss_curve[-1]
+        return self.records[-1][2]
 
-    def record(self, alpha_t, data_loss, penalty_value, *, n_samples=0, verbose=False):
-        """One more epoch (or iteration): its alpha, data loss and penalty."""
-        self._append(alpha_t, data_loss, penalty_value)
-        self.n_iter += 1
-        self.t += n_samples
+    def data_losses(self):
+        """The data loss of every record, oldest first."""
+        return [r[1] for r in self.records]
+
+    def record(self, alpha_t, data_loss, penalty_value, score=None, verbose=False):
+        """One more epoch (or iteration): its alpha, data loss, penalty and
+        validation score."""
+        self.records.append(_record(alpha_t, data_loss, penalty_value, score))
         if verbose:
             print(f"Iteration {self.n_iter}, loss = {self.loss:.8f}")
+            if score is not None:
+                print(f"Validation score: {score:f}")
 
     def amend(self, alpha_t, data_loss, penalty_value):
-        """Replace the last record (appended when this fit has none) by the
-        values at the weights the fit returns, without counting an epoch."""
+        """Make the last record describe the weights the fit returns (a new
+        record when this fit has none)."""
+        score = self.records[-1][3] if self.n_iter else None
+        new = _record(alpha_t, data_loss, penalty_value, score)
         if self.n_iter:
-            for curve in (self.alpha_curve, self.data_loss_curve, self.loss_curve):
-                curve.pop()
-        self._append(alpha_t, data_loss, penalty_value)
+            self.records[-1] = new
+        else:
+            self.records.append(new)
 
-    def record_validation(self, score, verbose=False):
-        """The validation score of the last epoch."""
-        if self.validation_scores is None:
-            self.validation_scores = []
-        self.validation_scores.append(float(score))
-        if verbose:
-            print(f"Validation score: {score:f}")
+    def end(self, stop, message=None):
+        """Say why the fit ended, and the warning that explains it."""
+        self.stop, self.message = stop, message
 
-    def _append(self, alpha_t, data_loss, penalty_value):
-        self.alpha_curve.append(float(alpha_t))
-        self.data_loss_curve.append(float(data_loss))
-        self.loss_curve.append(float(data_loss + penalty_value))
+    @property
+    def converged(self):
+        return self.stop in CONVERGED
+
+    def curves(self):
+        """``(alpha_curve, data_loss_curve, loss_curve, validation_scores)``;
+        the scores are ``None`` when no record has one."""
+        alphas = [r[0] for r in self.records]
+        data = [r[1] for r in self.records]
+        loss = [r[2] for r in self.records]
+        scores = [r[3] for r in self.records if r[3] is not None]
+        return alphas, data, loss, scores or None
+
+
+def _record(alpha_t, data_loss, penalty_value, score):
+    return (
+        float(alpha_t),
+        float(data_loss),
+        float(data_loss + penalty_value),
+        None if score is None else float(score),
+    )
+
+
+@dataclass
+class Run:
+    """Everything one fit works on (see the module docstring)."""
+
+    problem: Problem
+    params: np.ndarray
+    train: Dataset
+    config: TrainConfig
+    stopping: StoppingRule
+    history: History
+    validation: Validation | None = None
+    rng: Any = None
+    state: Any = None
+    fallback: np.ndarray = None
+
+    def __post_init__(self):
+        if self.fallback is None:
+            self.fallback = self.params.copy()
+
+    @property
+    def coefs(self):
+        """Per-layer views of the weights in ``params``."""
+        return self.problem.network.layout.coefs(self.params)
+
+    @property
+    def w(self):
+        """The weights (penalized part) of ``params``, a view."""
+        return self.params[: self.problem.n_coef]
+
+    def project(self):
+        """Apply the constraints to ``params`` (in place)."""
+        self.config.constraints.project(self.coefs, self.w)
+
+    def checkpoint(self):
+        """``params`` is consistent: remember it as the fallback."""
+        self.fallback[...] = self.params

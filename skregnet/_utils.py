@@ -3,7 +3,6 @@
 import sys
 import warnings
 
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import StrOptions
 
 
@@ -23,14 +22,13 @@ def warn(message, category=UserWarning):
     warnings.warn(message, category, stacklevel=level)
 
 
-def diverged_warning(solver, what):
-    """The ConvergenceWarning of a fit that diverged, saying what to change."""
-    warn(
+def diverged_message(solver, what):
+    """The warning of a fit that diverged, saying what to change."""
+    return (
         f"The {solver} solver diverged ({what}): training stopped and the last "
         "weights with a finite loss were kept. Lower `learning_rate_init`, "
         "scale the input features (e.g. with StandardScaler) or increase "
-        "`alpha`.",
-        ConvergenceWarning,
+        "`alpha`."
     )
 
 

@@ -207,14 +207,14 @@ _SHARED_ATTRIBUTES = """\
     intercepts_ : list of ndarray of shape (fan_out,)
         The biases of each layer.
 
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
         The L2 norm of each feature's first-layer weights, normalized to sum
         to one (all zeros when the first layer is zero).
 
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string feature names.
 
     n_iter_ : int

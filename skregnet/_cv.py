@@ -746,6 +746,26 @@ class RegMLPClassifierCV(ClassifierMixin, _BaseRegMLPCV):
         model, X = self._validated(X)
         return model.predict_log_proba(X)
 
+    def score(self, X, y, sample_weight=None):
+        """Return the mean accuracy of ``predict(X)`` against ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels of ``X``. For multilabel targets this is the subset
+            accuracy: a sample counts only if all its labels are right.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            The mean accuracy, as ``sklearn.metrics.accuracy_score``.
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
@@ -902,3 +922,24 @@ class RegMLPRegressorCV(RegressorMixin, _BaseRegMLPCV):
             max_fun=max_fun,
         )
         self.loss = loss
+
+    def score(self, X, y, sample_weight=None):
+        """Return the coefficient of determination R^2 of ``predict(X)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets of ``X``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R^2, as ``sklearn.metrics.r2_score`` (uniform average over
+            outputs): 1 for a perfect prediction, 0 for the constant mean of
+            ``y``, negative for worse.
+        """
+        return super().score(X, y, sample_weight=sample_weight)

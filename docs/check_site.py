@@ -106,9 +106,7 @@ def _chromium():
 
 
 def _serve(root):
-    handler = functools.partial(
-        _QuietHandler, directory=str(root)
-    )
+    handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

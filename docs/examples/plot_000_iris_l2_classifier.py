@@ -60,8 +60,10 @@ common = dict(
 clf = make_pipeline(StandardScaler(), RegMLPClassifier((100,), **common))
 clf.fit(X_train, y_train)
 net = clf[-1]
-print(f"log-loss classifier: test accuracy {clf.score(X_test, y_test):.3f}, "
-      f"{net.n_iter_} epochs, output activation {net.out_activation_!r}")
+print(
+    f"log-loss classifier: test accuracy {clf.score(X_test, y_test):.3f}, "
+    f"{net.n_iter_} epochs, output activation {net.out_activation_!r}"
+)
 
 # %%
 # The tutorial's version: a regressor on the labels 0, 1, 2, its output

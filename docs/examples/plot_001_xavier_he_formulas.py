@@ -66,8 +66,11 @@ theory = {
     "he": lambda n_in, n_out: 2 / n_in,
 }
 for n_in, n_out in [(10, 5), (400, 200)]:
-    print(f"layer {n_in} -> {n_out}:  Glorot variance {theory['glorot'](n_in, n_out):.5f},"
-          f" He variance {theory['he'](n_in, n_out):.5f}")
+    glorot_var, he_var = theory["glorot"](n_in, n_out), theory["he"](n_in, n_out)
+    print(
+        f"layer {n_in} -> {n_out}:  Glorot variance {glorot_var:.5f}, "
+        f"He variance {he_var:.5f}"
+    )
     for name, W in draws(n_in, n_out).items():
         print(f"  {name:45s} mean {W.mean():+.4f}  variance {W.var():.5f}")
 
@@ -78,8 +81,7 @@ for n_in, n_out in [(10, 5), (400, 200)]:
 # and so is every unit). Its "He" interval is [-0.1, 0.071]: off-centre, and
 # again with a variance unrelated to :math:`2/n_{in}`. The correct draws have
 # mean 0 and the variance of the formula.
-fig, axes = plt.subplots(2, 3, figsize=(10, 5.5), layout="constrained",
-                         sharex=True)
+fig, axes = plt.subplots(2, 3, figsize=(10, 5.5), layout="constrained", sharex=True)
 for ax, (name, W) in zip(axes.ravel(), draws(400, 200).items(), strict=True):
     ax.hist(W.ravel(), bins=60, color="C3" if "tutorial" in name else "C0")
     ax.axvline(0, color="k", linewidth=0.8)
@@ -103,8 +105,13 @@ from skregnet import RegMLPRegressor, layer_statistics
 X = rng.standard_normal((1000, 400))
 y = rng.standard_normal(1000)
 rows = []
-for init in ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
-             "lecun_normal"]:
+for init in [
+    "glorot_uniform",
+    "glorot_normal",
+    "he_uniform",
+    "he_normal",
+    "lecun_normal",
+]:
     net = RegMLPRegressor((200, 100), activation="tanh", init=init, random_state=0)
     stats = layer_statistics(net, X, y)
     rows.append((init, stats.weight_var))
@@ -119,8 +126,10 @@ expected = {
 print("layers:", [f"{a}->{b}" for a, b in zip(fan_in, fan_out, strict=True)])
 for init, var in rows:
     ratio = var / expected[init]
-    print(f"{init:15s} empirical / theoretical variance per layer: "
-          f"{np.array2string(ratio, precision=3)}")
+    print(
+        f"{init:15s} empirical / theoretical variance per layer: "
+        f"{np.array2string(ratio, precision=3)}"
+    )
 
 # %%
 # The ratios are 1 up to sampling noise (the last layer has only 100
@@ -144,6 +153,8 @@ for penalty, reference in [("l1", Lasso(alpha=lam)), ("l2", Ridge(alpha=5 * lam)
     ours = RegMLPRegressor((), penalty=penalty, alpha=lam, solver="lbfgs", tol=1e-10)
     ours.fit(x5, y5)
     reference.fit(x5, y5)
-    print(f"{penalty}: skregnet slope {ours.coefs_[0][0, 0]:.4f}, intercept "
-          f"{ours.intercepts_[0][0]:.4f};  {type(reference).__name__}: slope "
-          f"{reference.coef_[0]:.4f}, intercept {reference.intercept_:.4f}")
+    print(
+        f"{penalty}: skregnet slope {ours.coefs_[0][0, 0]:.4f}, intercept "
+        f"{ours.intercepts_[0][0]:.4f};  {type(reference).__name__}: slope "
+        f"{reference.coef_[0]:.4f}, intercept {reference.intercept_:.4f}"
+    )

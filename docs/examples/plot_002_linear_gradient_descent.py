@@ -84,9 +84,18 @@ w_tut, b_tut, curve_tut = gradient_descent(scale_by_n=False)
 # before ``sgd``'s own convergence test is met, hence the warning filter.)
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 gd = RegMLPRegressor(
-    (), penalty="l2", alpha=lam, solver="sgd", learning_rate_init=lr,
-    batch_size=n, momentum=0.0, shuffle=False, max_iter=n_iter, tol=0.0,
-    n_iter_no_change=np.inf, init="zeros",
+    (),
+    penalty="l2",
+    alpha=lam,
+    solver="sgd",
+    learning_rate_init=lr,
+    batch_size=n,
+    momentum=0.0,
+    shuffle=False,
+    max_iter=n_iter,
+    tol=0.0,
+    n_iter_no_change=np.inf,
+    init="zeros",
 ).fit(X, y)
 exact = RegMLPRegressor((), penalty="l2", alpha=lam, solver="lbfgs", tol=1e-10)
 exact.fit(X, y)
@@ -94,15 +103,21 @@ ridge = Ridge(alpha=n * lam).fit(X, y)
 
 print("largest coefficient difference from Ridge(alpha=n * lam):")
 print(f"  gradient descent by hand     {np.abs(w_gd - ridge.coef_).max():.2e}")
-print(f"  skregnet sgd (full batch)    "
-      f"{np.abs(gd.coefs_[0].ravel() - ridge.coef_).max():.2e}")
-print(f"  skregnet lbfgs               "
-      f"{np.abs(exact.coefs_[0].ravel() - ridge.coef_).max():.2e}")
+print(
+    f"  skregnet sgd (full batch)    "
+    f"{np.abs(gd.coefs_[0].ravel() - ridge.coef_).max():.2e}"
+)
+print(
+    f"  skregnet lbfgs               "
+    f"{np.abs(exact.coefs_[0].ravel() - ridge.coef_).max():.2e}"
+)
 print(f"  the tutorial's gradient      {np.abs(w_tut - ridge.coef_).max():.2e}")
 print(f"skregnet sgd vs by hand: {np.abs(gd.coefs_[0].ravel() - w_gd).max():.1e}")
 weak = Ridge(alpha=lam).fit(X, y)
-print(f"the tutorial's gradient vs Ridge(alpha=lam): "
-      f"{np.abs(w_tut - weak.coef_).max():.2e}")
+print(
+    f"the tutorial's gradient vs Ridge(alpha=lam): "
+    f"{np.abs(w_tut - weak.coef_).max():.2e}"
+)
 
 # %%
 # The hand-written descent and skregnet's ``sgd`` take the same steps (to
@@ -115,8 +130,12 @@ fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 axes[0].plot(curve_gd, label="gradient of the mean (by hand)")
 axes[0].plot(gd.loss_curve_, "--", label="skregnet sgd, full batch")
 axes[0].plot(curve_tut, ":", label="tutorial: gradient of the sum")
-axes[0].axhline(objective(ridge.coef_, ridge.intercept_), color="k",
-                linewidth=0.8, label="J at Ridge(alpha=n·λ)")
+axes[0].axhline(
+    objective(ridge.coef_, ridge.intercept_),
+    color="k",
+    linewidth=0.8,
+    label="J at Ridge(alpha=n·λ)",
+)
 axes[0].set_xscale("log")
 axes[0].set_yscale("log")
 axes[0].set_xlabel("iteration")
@@ -126,8 +145,10 @@ axes[0].set_title("n = 100")
 
 # the same code on more samples
 sizes = [50, 100, 150, 200, 400, 1000]
-for scale_by_n, label in [(True, "gradient of the mean"),
-                          (False, "tutorial: gradient of the sum")]:
+for scale_by_n, label in [
+    (True, "gradient of the mean"),
+    (False, "tutorial: gradient of the sum"),
+]:
     final = []
     for m in sizes:
         Xm = rng.standard_normal((m, p))
@@ -140,8 +161,25 @@ for scale_by_n, label in [(True, "gradient of the mean"),
                 gb = r.mean() if scale_by_n else r.sum()
                 w, b = w - lr * gw, b - lr * gb
             final.append(0.5 * np.mean((ym - Xm @ w - b) ** 2))
-    final = np.where(np.isfinite(final), final, np.nan)
-    axes[1].plot(sizes, final, "o-", label=label)
+    final = np.asarray(final)
+    blown = ~(final < 1e6)  # diverged (or overflowed to inf / nan)
+    (line,) = axes[1].plot(sizes, np.where(blown, 1e6, final), "o-", label=label)
+    if blown.any():
+        axes[1].plot(
+            np.asarray(sizes)[blown],
+            np.full(blown.sum(), 1e6),
+            "^",
+            color=line.get_color(),
+            markersize=10,
+        )
+axes[1].annotate(
+    "diverged (drawn at 1e6)",
+    (sizes[-1], 1e6),
+    xytext=(0, -16),
+    textcoords="offset points",
+    ha="right",
+    fontsize="small",
+)
 axes[1].set_xscale("log")
 axes[1].set_yscale("log")
 axes[1].set_xlabel("number of samples n")
@@ -152,7 +190,8 @@ plt.show()
 
 # %%
 # With the gradient of the sum, the effective learning rate is ``lr * n``:
-# from about 150 samples on, the iterates blow up (the missing points are
-# infinite). With the gradient of the mean, the same learning rate works for
-# every n, and ``alpha`` keeps its meaning — which is why skregnet's
-# objective averages the data term, whatever the batch size.
+# from about 150 samples on, the iterates blow up (the triangles: errors of
+# 1e40 and more, off the chart). With the gradient of the mean, the same
+# learning rate works for every n, and ``alpha`` keeps its meaning — which
+# is why skregnet's objective averages the data term, whatever the batch
+# size.

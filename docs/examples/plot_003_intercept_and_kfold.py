@@ -40,10 +40,13 @@ ours.fit(x, y)
 no_bias = Ridge(alpha=n * lam, fit_intercept=False).fit(x, y)
 
 slope, intercept = ours.coefs_[0][0, 0], ours.intercepts_[0][0]
-print(f"skregnet:      y = {slope:.3f} x + {intercept:.3f}   "
-      f"R^2 = {ours.score(x, y):.3f}")
-print(f"no intercept:  y = {no_bias.coef_[0]:.3f} x           "
-      f"R^2 = {no_bias.score(x, y):.3f}")
+print(
+    f"skregnet:      y = {slope:.3f} x + {intercept:.3f}   R^2 = {ours.score(x, y):.3f}"
+)
+print(
+    f"no intercept:  y = {no_bias.coef_[0]:.3f} x           "
+    f"R^2 = {no_bias.score(x, y):.3f}"
+)
 
 # %%
 # Without the intercept, the slope comes out at 4.2 instead of 3 and the
@@ -54,15 +57,17 @@ grid = np.linspace(0, 1, 50)[:, None]
 fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 axes[0].scatter(x, y, s=10, color="0.5", label="data: 3x + 1 + noise")
 axes[0].plot(grid, ours.predict(grid), color="C0", label="skregnet (intercept)")
-axes[0].plot(grid, no_bias.predict(grid), "--", color="C3",
-             label="no intercept (the tutorial)")
+axes[0].plot(
+    grid, no_bias.predict(grid), "--", color="C3", label="no intercept (the tutorial)"
+)
 axes[0].set_xlabel("x")
 axes[0].set_ylabel("y")
 axes[0].legend()
 axes[0].set_title("fits")
 axes[1].scatter(x, y - ours.predict(x), s=10, color="C0", label="skregnet")
-axes[1].scatter(x, y - no_bias.predict(x), s=10, color="C3", marker="x",
-                label="no intercept")
+axes[1].scatter(
+    x, y - no_bias.predict(x), s=10, color="C3", marker="x", label="no intercept"
+)
 axes[1].axhline(0, color="k", linewidth=0.8)
 axes[1].set_xlabel("x")
 axes[1].set_ylabel("residual")
@@ -89,18 +94,29 @@ path = RegMLPRegressorCV(
     (), alphas=alphas, cv=folds, penalty="l2", solver="lbfgs", tol=1e-8
 ).fit(x, y)
 print(f"GridSearchCV:      alpha = {search.best_params_['alpha']:.4g}")
-print(f"RegMLPRegressorCV: alpha_ = {path.alpha_:.4g}, "
-      f"alpha_1se_ = {path.alpha_1se_:.4g}")
+print(
+    f"RegMLPRegressorCV: alpha_ = {path.alpha_:.4g}, alpha_1se_ = {path.alpha_1se_:.4g}"
+)
 
 fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-ax.errorbar(alphas, search.cv_results_["mean_test_score"],
-            yerr=search.cv_results_["std_test_score"], fmt="o-", capsize=3,
-            label="GridSearchCV")
-ax.plot(path.alphas_, path.cv_results_["mean_test_score"], "x--",
-        label="RegMLPRegressorCV")
+ax.errorbar(
+    alphas,
+    search.cv_results_["mean_test_score"],
+    yerr=search.cv_results_["std_test_score"],
+    fmt="o-",
+    capsize=3,
+    label="GridSearchCV",
+)
+ax.plot(
+    path.alphas_, path.cv_results_["mean_test_score"], "x--", label="RegMLPRegressorCV"
+)
 ax.axvline(path.alpha_, color="k", label=f"alpha_ = {path.alpha_:.3g}")
-ax.axvline(path.alpha_1se_, color="k", linestyle=":",
-           label=f"alpha_1se_ = {path.alpha_1se_:.3g}")
+ax.axvline(
+    path.alpha_1se_,
+    color="k",
+    linestyle=":",
+    label=f"alpha_1se_ = {path.alpha_1se_:.3g}",
+)
 ax.set_xscale("log")
 ax.set_xlabel("alpha (λ)")
 ax.set_ylabel("5-fold CV R²")
@@ -108,7 +124,9 @@ ax.legend()
 plt.show()
 
 # %%
-# With one informative feature and little noise, the small alphas all do
+# The two curves coincide (the crosses of ``RegMLPRegressorCV`` sit on
+# ``GridSearchCV``'s dots). With one informative feature and little noise,
+# the small alphas all do
 # equally well and the score drops once the penalty flattens the slope. The
 # tutorial's λ = 0.01 is already on that slope: with x in [0, 1] the data
 # term's curvature is only Var(x) ≈ 1/12, so λ = 0.01 is

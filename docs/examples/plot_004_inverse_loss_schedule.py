@@ -61,9 +61,17 @@ def tutorial_rule(epoch, data_loss, alpha):
 
 def gradient_descent(penalty="l2", **params):
     return RegMLPRegressor(
-        (), penalty=penalty, solver="sgd", learning_rate_init=0.01,
-        batch_size=4, momentum=0.0, shuffle=False, max_iter=1000, tol=0.0,
-        n_iter_no_change=np.inf, **params,
+        (),
+        penalty=penalty,
+        solver="sgd",
+        learning_rate_init=0.01,
+        batch_size=4,
+        momentum=0.0,
+        shuffle=False,
+        max_iter=1000,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+        **params,
     ).fit(X, y)
 
 
@@ -72,14 +80,17 @@ runs = {
     "no penalty (what the tutorial trains)": gradient_descent(penalty=None),
     f"constant alpha = {alpha}": gradient_descent(alpha=alpha),
     "inverse_loss": gradient_descent(alpha=alpha, alpha_schedule="inverse_loss"),
-    "tutorial's rule, used": gradient_descent(alpha=alpha,
-                                              alpha_schedule=tutorial_rule),
+    "tutorial's rule, used": gradient_descent(
+        alpha=alpha, alpha_schedule=tutorial_rule
+    ),
 }
 for name, model in runs.items():
     w = model.coefs_[0].ravel()
     final = "-" if model.penalty is None else f"{model.alpha_curve_[-1]:.3g}"
-    print(f"{name:40s} final data loss {model.data_loss_curve_[-1]:.2e}  "
-          f"|w| = {np.linalg.norm(w):.3f}  final alpha {final}")
+    print(
+        f"{name:40s} final data loss {model.data_loss_curve_[-1]:.2e}  "
+        f"|w| = {np.linalg.norm(w):.3f}  final alpha {final}"
+    )
 
 # %%
 # Without a penalty, the data loss keeps falling towards zero. With a
@@ -89,18 +100,19 @@ for name, model in runs.items():
 # and a data loss that stops falling. The tutorial's rule, once it is
 # actually used, does the same from a different starting value.
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), layout="constrained")
-for name, model in runs.items():
-    axes[0].plot(model.data_loss_curve_, label=name)
-    if model.penalty is not None:
-        axes[1].plot(model.alpha_curve_, label=name)
-    axes[2].plot(model.loss_curve_, label=name)
+for k, (name, model) in enumerate(runs.items()):
+    color = f"C{k}"
+    axes[0].plot(model.data_loss_curve_, color=color, label=name)
+    if model.penalty is not None:  # no penalty: no alpha to draw
+        axes[1].plot(model.alpha_curve_, color=color, label=name)
+    axes[2].plot(model.loss_curve_, color=color, label=name)
 axes[0].set_title("data loss L")
 axes[1].set_title("alpha_curve_ (the λ used)")
 axes[2].set_title("objective J = L + alpha_t R(w)")
 for ax in axes:
     ax.set_xlabel("epoch")
     ax.set_yscale("log")
-axes[0].legend(fontsize="x-small")
+axes[0].legend(fontsize="small")
 plt.show()
 
 # %%
@@ -111,12 +123,13 @@ plt.show()
 # growing alpha zeroes weights one after the other, exactly (a proximal
 # step, not a subgradient):
 l1_constant = gradient_descent(penalty="l1", alpha=alpha)
-l1_inverse = gradient_descent(penalty="l1", alpha=alpha,
-                              alpha_schedule="inverse_loss")
+l1_inverse = gradient_descent(penalty="l1", alpha=alpha, alpha_schedule="inverse_loss")
 for name, model in [("constant", l1_constant), ("inverse_loss", l1_inverse)]:
     w = model.coefs_[0].ravel()
-    print(f"L1, {name:12s}: {np.sum(w == 0)} of 10 weights exactly zero, "
-          f"final alpha {model.alpha_curve_[-1]:.3g}")
+    print(
+        f"L1, {name:12s}: {np.sum(w == 0)} of 10 weights exactly zero, "
+        f"final alpha {model.alpha_curve_[-1]:.3g}"
+    )
 
 # %%
 # On a real problem
@@ -130,8 +143,9 @@ from sklearn.datasets import make_regression
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-Xr, yr = make_regression(n_samples=280, n_features=20, n_informative=5,
-                         noise=20.0, random_state=0)
+Xr, yr = make_regression(
+    n_samples=280, n_features=20, n_informative=5, noise=20.0, random_state=0
+)
 yr = yr / yr.std()
 Xr_train, Xr_test, yr_train, yr_test = train_test_split(
     Xr, yr, train_size=80, random_state=0
@@ -141,9 +155,14 @@ Xr_train, Xr_test = scaler.transform(Xr_train), scaler.transform(Xr_test)
 
 
 def network(**params):
-    return RegMLPRegressor((128,), solver="adam", learning_rate_init=0.01,
-                           max_iter=300, random_state=0, **params).fit(
-        Xr_train, yr_train)
+    return RegMLPRegressor(
+        (128,),
+        solver="adam",
+        learning_rate_init=0.01,
+        max_iter=300,
+        random_state=0,
+        **params,
+    ).fit(Xr_train, yr_train)
 
 
 adaptive = network(alpha=1e-3, alpha_schedule="inverse_loss")
@@ -155,8 +174,10 @@ fits = {
 }
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
 for name, model in fits.items():
-    print(f"{name:45s} train R² {model.score(Xr_train, yr_train):.3f}  "
-          f"test R² {model.score(Xr_test, yr_test):.3f}")
+    print(
+        f"{name:45s} train R² {model.score(Xr_train, yr_train):.3f}  "
+        f"test R² {model.score(Xr_test, yr_test):.3f}"
+    )
     axes[0].plot(model.alpha_curve_, label=name)
     axes[1].plot(model.data_loss_curve_, label=name)
 axes[0].set_title("alpha_curve_")

@@ -30,8 +30,7 @@ from skregnet import RegMLPClassifier
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 X, y = load_digits(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y,
-                                                    random_state=0)
+X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
@@ -55,14 +54,21 @@ schedules = {
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), layout="constrained")
 for name, schedule in schedules.items():
     net = RegMLPClassifier(
-        (64,), penalty="l1", alpha=2e-3, alpha_schedule=schedule,
-        learning_rate_init=3e-3, max_iter=60, random_state=0,
+        (64,),
+        penalty="l1",
+        alpha=2e-3,
+        alpha_schedule=schedule,
+        learning_rate_init=3e-3,
+        max_iter=60,
+        random_state=0,
     ).fit(X_train, y_train)
     zeros = sum(np.sum(W == 0) for W in net.coefs_)
     total = sum(W.size for W in net.coefs_)
-    print(f"{name:22s} test accuracy {net.score(X_test, y_test):.3f}, "
-          f"{zeros / total:.0%} of the weights exactly zero, final alpha "
-          f"{net.alpha_curve_[-1]:.3g}")
+    print(
+        f"{name:22s} test accuracy {net.score(X_test, y_test):.3f}, "
+        f"{zeros / total:.0%} of the weights exactly zero, final alpha "
+        f"{net.alpha_curve_[-1]:.3g}"
+    )
     axes[0].plot(net.alpha_curve_, label=name)
     axes[1].plot(net.data_loss_curve_, label=name)
     axes[2].plot(net.loss_curve_, label=name)
@@ -90,6 +96,7 @@ plt.show()
 # that stays put, and refuses a non-constant schedule with a ``ValueError``.
 try:
     RegMLPClassifier((8,), solver="lbfgs", alpha_schedule=warm_up).fit(
-        X_train[:50], y_train[:50])
+        X_train[:50], y_train[:50]
+    )
 except ValueError as error:
     print(f"ValueError: {error}")

@@ -35,19 +35,32 @@ from skregnet import RegMLPClassifier
 # every network trains for its full 150 epochs
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
-X, y = make_classification(n_samples=1100, n_features=50, n_informative=5,
-                           n_redundant=0, flip_y=0.02, class_sep=1.5,
-                           random_state=0)
-X_train, X_test, y_train, y_test = train_test_split(X, y, train_size=100,
-                                                    stratify=y, random_state=0)
+X, y = make_classification(
+    n_samples=1100,
+    n_features=50,
+    n_informative=5,
+    n_redundant=0,
+    flip_y=0.02,
+    class_sep=1.5,
+    random_state=0,
+)
+X_train, X_test, y_train, y_test = train_test_split(
+    X, y, train_size=100, stratify=y, random_state=0
+)
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
 
 def fit(**params):
-    net = RegMLPClassifier((256, 256), penalty=None, solver="adam",
-                           learning_rate_init=1e-3, batch_size=20, max_iter=150,
-                           random_state=0)
+    net = RegMLPClassifier(
+        (256, 256),
+        penalty=None,
+        solver="adam",
+        learning_rate_init=1e-3,
+        batch_size=20,
+        max_iter=150,
+        random_state=0,
+    )
     return net.set_params(**params).fit(X_train, y_train)
 
 
@@ -62,26 +75,35 @@ results = {}
 for name, grid in settings.items():
     for params in grid:
         net = fit(**params)
-        value = next(iter(params.values()), None) if name != "L2 penalty (alpha)" \
+        value = (
+            next(iter(params.values()), None)
+            if name != "L2 penalty (alpha)"
             else params["alpha"]
+        )
         results.setdefault(name, []).append(
             (value, net.score(X_train, y_train), net.score(X_test, y_test), net)
         )
-        print(f"{name:20s} {params!s:35s} train {net.score(X_train, y_train):.3f}"
-              f"  test {net.score(X_test, y_test):.3f}")
+        print(
+            f"{name:20s} {params!s:35s} train {net.score(X_train, y_train):.3f}"
+            f"  test {net.score(X_test, y_test):.3f}"
+        )
 
 # %%
 # Train and test accuracy at each strength (the dashed line is the
 # unregularized network's test accuracy):
 baseline = results["none"][0][2]
-fig, axes = plt.subplots(1, 4, figsize=(14, 3.6), layout="constrained",
-                         sharey=True)
+fig, axes = plt.subplots(1, 4, figsize=(14, 3.6), layout="constrained", sharey=True)
 for ax, name in zip(axes, [k for k in settings if k != "none"], strict=True):
     values = [str(v) for v, *_ in results[name]]
     ax.plot(values, [r[1] for r in results[name]], "o-", label="train")
     ax.plot(values, [r[2] for r in results[name]], "s-", label="test")
-    ax.axhline(baseline, color="k", linestyle="--", linewidth=0.8,
-               label="test, no regularization")
+    ax.axhline(
+        baseline,
+        color="k",
+        linestyle="--",
+        linewidth=0.8,
+        label="test, no regularization",
+    )
     ax.set_title(name)
     ax.set_xlabel("strength")
 axes[0].set_ylabel("accuracy")
@@ -95,7 +117,7 @@ plt.show()
 # The largest norm of a hidden unit's incoming weights, per layer, for the
 # strongest setting of each: ``max_norm`` caps it exactly, the others shrink
 # it softly.
-fig, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
+fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
 width = 0.15
 for k, name in enumerate(settings):
     net = results[name][-1][3]
@@ -105,7 +127,7 @@ ax.axhline(0.5, color="k", linewidth=0.8, linestyle=":", label="max_norm = 0.5")
 ax.set_xticks(range(3), ["layer 1", "layer 2", "output"])
 ax.set_ylabel("largest unit weight norm")
 ax.set_yscale("log")
-ax.legend(fontsize="small", ncols=2)
+fig.legend(loc="outside right upper", fontsize="small")
 plt.show()
 
 # %%

@@ -25,8 +25,8 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectFromModel
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score, train_test_split
@@ -36,21 +36,33 @@ from sklearn.preprocessing import StandardScaler
 from skregnet import RegMLPClassifier
 
 X, y = make_classification(
-    n_samples=600, n_features=30, n_informative=5, n_redundant=0,
-    n_repeated=0, shuffle=False, random_state=0,
+    n_samples=600,
+    n_features=30,
+    n_informative=5,
+    n_redundant=0,
+    n_repeated=0,
+    shuffle=False,
+    random_state=0,
 )  # the informative features are the first five
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 # L-BFGS on these small networks sometimes uses all 500 iterations; the
 # models are good enough for the comparison, so the warnings are silenced
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
-selector_net = RegMLPClassifier((32,), penalty="group_lasso", alpha=0.06,
-                                solver="lbfgs", max_iter=500, random_state=0)
+selector_net = RegMLPClassifier(
+    (32,),
+    penalty="group_lasso",
+    alpha=0.06,
+    solver="lbfgs",
+    max_iter=500,
+    random_state=0,
+)
 pipe = make_pipeline(
     StandardScaler(),
     SelectFromModel(selector_net, threshold=1e-12),
-    RegMLPClassifier((32,), penalty="l2", alpha=1e-3, solver="lbfgs",
-                     max_iter=500, random_state=0),
+    RegMLPClassifier(
+        (32,), penalty="l2", alpha=1e-3, solver="lbfgs", max_iter=500, random_state=0
+    ),
 ).fit(X_train, y_train)
 kept = pipe[1].get_support(indices=True)
 print(f"features kept: {kept}")
@@ -65,8 +77,10 @@ colors = ["C2" if j < 5 else "C7" for j in range(X.shape[1])]
 ax.bar(range(X.shape[1]), importances, color=colors)
 ax.set_xlabel("feature (green: informative)")
 ax.set_ylabel("feature_importances_")
-ax.set_title(f"group lasso, alpha = 0.06: {len(kept)} of 30 features kept, "
-             f"{np.sum(importances == 0)} exactly zero")
+ax.set_title(
+    f"group lasso, alpha = 0.06: {len(kept)} of 30 features kept, "
+    f"{np.sum(importances == 0)} exactly zero"
+)
 ax.set_xticks(range(0, 30, 5))
 plt.show()
 
@@ -77,8 +91,14 @@ candidates = {
     "group lasso selection + MLP": pipe,
     "MLP on all 30 features": make_pipeline(
         StandardScaler(),
-        RegMLPClassifier((32,), penalty="l2", alpha=1e-3, solver="lbfgs",
-                         max_iter=500, random_state=0),
+        RegMLPClassifier(
+            (32,),
+            penalty="l2",
+            alpha=1e-3,
+            solver="lbfgs",
+            max_iter=500,
+            random_state=0,
+        ),
     ),
     "logistic regression": make_pipeline(StandardScaler(), LogisticRegression()),
 }
@@ -97,16 +117,27 @@ from skregnet import regmlp_path
 
 X_scaled = StandardScaler().fit_transform(X_train)
 path = regmlp_path(
-    X_scaled, y_train, alphas=np.geomspace(1e-3, 0.3, 12),
-    hidden_layer_sizes=(32,), penalty="group_lasso", solver="lbfgs",
-    max_iter=500, random_state=0, return_weights=True,
+    X_scaled,
+    y_train,
+    alphas=np.geomspace(1e-3, 0.3, 12),
+    hidden_layer_sizes=(32,),
+    penalty="group_lasso",
+    solver="lbfgs",
+    max_iter=500,
+    random_state=0,
+    return_weights=True,
 )
 alphas = [p.alpha for p in path]
 norms = np.array([np.linalg.norm(p.coefs[0], axis=1) for p in path])
 fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
 for j in range(X.shape[1]):
-    ax.plot(alphas, norms[:, j], color="C2" if j < 5 else "C7",
-            linewidth=2 if j < 5 else 1, alpha=1 if j < 5 else 0.6)
+    ax.plot(
+        alphas,
+        norms[:, j],
+        color="C2" if j < 5 else "C7",
+        linewidth=2 if j < 5 else 1,
+        alpha=1 if j < 5 else 0.6,
+    )
 ax.set_xscale("log")
 ax.set_xlabel("alpha")
 ax.set_ylabel("norm of the feature's first-layer row")

@@ -32,23 +32,29 @@ from sklearn.preprocessing import StandardScaler
 
 from skregnet import RegMLPClassifier, layer_statistics
 
-X, y = make_classification(n_samples=1500, n_features=20, n_informative=10,
-                           n_classes=3, random_state=0)
+X, y = make_classification(
+    n_samples=1500, n_features=20, n_informative=10, n_classes=3, random_state=0
+)
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
 hidden = (64,) * 8
 inits = ["zeros", "normal", "glorot_uniform", "he_normal"]
-labels = {"zeros": "zeros", "normal": "normal(0.01)",
-          "glorot_uniform": "Xavier (glorot_uniform)", "he_normal": "He (he_normal)"}
+labels = {
+    "zeros": "zeros",
+    "normal": "normal(0.01)",
+    "glorot_uniform": "Xavier (glorot_uniform)",
+    "he_normal": "He (he_normal)",
+}
 stats = {}
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # the zeros init warns, rightly
     for activation in ["tanh", "relu"]:
         for init in inits:
-            net = RegMLPClassifier(hidden, activation=activation, init=init,
-                                   random_state=0)
+            net = RegMLPClassifier(
+                hidden, activation=activation, init=init, random_state=0
+            )
             stats[activation, init] = layer_statistics(net, X_train, y_train)
 
 # %%
@@ -62,16 +68,15 @@ print(pd.DataFrame(stats["relu", "he_normal"]).to_string(float_format="%.3g"))
 # pre-activations, as backpropagated from the output. Drawn per layer, on a
 # log scale (the zeros init has exactly zero hidden activations and
 # gradients, which a log axis cannot show: it is left out):
-fig, axes = plt.subplots(2, 2, figsize=(10, 7), layout="constrained",
-                         sharex=True)
+fig, axes = plt.subplots(2, 2, figsize=(10, 7), layout="constrained", sharex=True)
 hidden_layers = np.arange(1, len(hidden) + 1)
 for col, activation in enumerate(["tanh", "relu"]):
     for init in inits[1:]:
         s = stats[activation, init]
-        axes[0, col].plot(hidden_layers, s.activation_var[:-1], "o-",
-                          label=labels[init])
-        axes[1, col].plot(hidden_layers, s.gradient_var[:-1], "o-",
-                          label=labels[init])
+        axes[0, col].plot(
+            hidden_layers, s.activation_var[:-1], "o-", label=labels[init]
+        )
+        axes[1, col].plot(hidden_layers, s.gradient_var[:-1], "o-", label=labels[init])
     axes[0, col].set_title(f"{activation}: activation variance")
     axes[1, col].set_title(f"{activation}: backpropagated gradient variance")
     axes[1, col].set_xlabel("hidden layer")
@@ -101,17 +106,22 @@ plt.show()
 # --------
 #
 # The same networks trained with Adam for 60 epochs:
-fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained",
-                         sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained", sharey=True)
 scores = []
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
     warnings.simplefilter("ignore", ConvergenceWarning)
     for ax, activation in zip(axes, ["tanh", "relu"], strict=True):
         for init in inits:
-            net = RegMLPClassifier(hidden, activation=activation, init=init,
-                                   alpha=1e-4, max_iter=60,
-                                   learning_rate_init=1e-3, random_state=0)
+            net = RegMLPClassifier(
+                hidden,
+                activation=activation,
+                init=init,
+                alpha=1e-4,
+                max_iter=60,
+                learning_rate_init=1e-3,
+                random_state=0,
+            )
             net.fit(X_train, y_train)
             ax.plot(net.data_loss_curve_, label=labels[init])
             scores.append((activation, labels[init], net.score(X_test, y_test)))
@@ -120,9 +130,11 @@ with warnings.catch_warnings():
 axes[0].set_ylabel("training log loss")
 axes[0].legend()
 plt.show()
-print(pd.DataFrame(scores, columns=["activation", "init", "test accuracy"])
-      .pivot(index="init", columns="activation", values="test accuracy")
-      .round(3))
+print(
+    pd.DataFrame(scores, columns=["activation", "init", "test accuracy"])
+    .pivot(index="init", columns="activation", values="test accuracy")
+    .round(3)
+)
 
 # %%
 # ``zeros`` and ``normal(0.01)`` stay at the log loss of a constant guess,

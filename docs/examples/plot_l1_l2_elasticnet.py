@@ -38,8 +38,14 @@ warnings.filterwarnings("ignore", category=ConvergenceWarning)
 models = {}
 for penalty in ["l2", "l1", "elasticnet"]:
     models[penalty] = RegMLPClassifierCV(
-        (16,), alphas=alphas, cv=3, penalty=penalty, l1_ratio=0.5,
-        solver="lbfgs", max_iter=300, random_state=0,
+        (16,),
+        alphas=alphas,
+        cv=3,
+        penalty=penalty,
+        l1_ratio=0.5,
+        solver="lbfgs",
+        max_iter=300,
+        random_state=0,
     ).fit(X, y)
 n_weights = sum(W.size for W in models["l2"].coefs_)
 
@@ -47,17 +53,16 @@ n_weights = sum(W.size for W in models["l2"].coefs_)
 # ``cv_results_`` holds the mean test accuracy of each alpha, and ``path_``
 # the path on all the data, with the number of exactly-zero weights and of
 # input features still in use at each alpha:
-fig, axes = plt.subplots(1, 3, figsize=(13, 4), layout="constrained",
-                         sharex=True)
+fig, axes = plt.subplots(1, 3, figsize=(13, 4), layout="constrained", sharex=True)
 for penalty, model in models.items():
     mean = model.cv_results_["mean_test_score"]
     std = model.cv_results_["std_test_score"]
     axes[0].plot(model.alphas_, mean, "o-", label=penalty)
     axes[0].fill_between(model.alphas_, mean - std, mean + std, alpha=0.15)
-    axes[1].plot(model.alphas_, model.path_["n_zero_weights"] / n_weights, "o-",
-                 label=penalty)
-    axes[2].plot(model.alphas_, model.path_["n_selected_features"], "o-",
-                 label=penalty)
+    axes[1].plot(
+        model.alphas_, model.path_["n_zero_weights"] / n_weights, "o-", label=penalty
+    )
+    axes[2].plot(model.alphas_, model.path_["n_selected_features"], "o-", label=penalty)
 axes[0].set_ylabel("3-fold CV accuracy")
 axes[1].set_ylabel("fraction of weights exactly 0")
 axes[2].set_ylabel("input features in use")
@@ -75,9 +80,11 @@ plt.show()
 # between. The chosen alphas and the sparsity there:
 for penalty, model in models.items():
     zeros = sum(np.sum(W == 0) for W in model.coefs_)
-    print(f"{penalty:10s} alpha_ = {model.alpha_:.3g}  CV accuracy "
-          f"{model.best_score_:.3f}  exact zeros {zeros}/{n_weights}  "
-          f"features used {np.sum(model.feature_importances_ > 0)}/30")
+    print(
+        f"{penalty:10s} alpha_ = {model.alpha_:.3g}  CV accuracy "
+        f"{model.best_score_:.3f}  exact zeros {zeros}/{n_weights}  "
+        f"features used {np.sum(model.feature_importances_ > 0)}/30"
+    )
 
 # %%
 # The weights themselves
@@ -90,12 +97,23 @@ from skregnet import RegMLPClassifier
 alpha = 0.01
 fig, axes = plt.subplots(1, 3, figsize=(11, 4.2), layout="constrained")
 for ax, penalty in zip(axes, models, strict=True):
-    net = RegMLPClassifier((16,), penalty=penalty, alpha=alpha, solver="lbfgs",
-                           max_iter=300, random_state=0).fit(X, y)
+    net = RegMLPClassifier(
+        (16,),
+        penalty=penalty,
+        alpha=alpha,
+        solver="lbfgs",
+        max_iter=300,
+        random_state=0,
+    ).fit(X, y)
     W = net.coefs_[0]
     limit = np.abs(W).max()
-    image = ax.imshow(np.ma.masked_equal(W, 0), cmap="coolwarm", vmin=-limit,
-                      vmax=limit, aspect="auto")
+    image = ax.imshow(
+        np.ma.masked_equal(W, 0),
+        cmap="coolwarm",
+        vmin=-limit,
+        vmax=limit,
+        aspect="auto",
+    )
     ax.set_title(f"{penalty}: {np.mean(W == 0):.0%} zeros")
     ax.set_xlabel("hidden unit")
 axes[0].set_ylabel("input feature")

@@ -35,23 +35,30 @@ from skregnet import RegMLPClassifierCV
 from skregnet.plotting import RegularizationPathDisplay
 
 X, y = load_wine(return_X_y=True, as_frame=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y,
-                                                    random_state=0)
+X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
 scaler = StandardScaler().fit(X_train)
 X_train_s, X_test_s = scaler.transform(X_train), scaler.transform(X_test)
 
 # points at the weakest alphas may stop at max_iter; they are still usable
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 model = RegMLPClassifierCV(
-    (16,), alphas=12, cv=4, penalty="l1", solver="lbfgs", max_iter=300,
+    (16,),
+    alphas=12,
+    cv=4,
+    penalty="l1",
+    solver="lbfgs",
+    max_iter=300,
     random_state=0,
 ).fit(X_train_s, y_train)
-print(f"{len(model.alphas_)} alphas from {model.alphas_[0]:.3g} to "
-      f"{model.alphas_[-1]:.3g}")
+print(
+    f"{len(model.alphas_)} alphas from {model.alphas_[0]:.3g} to "
+    f"{model.alphas_[-1]:.3g}"
+)
 print(f"alpha_ = {model.alpha_:.4g} (mean CV accuracy {model.best_score_:.3f})")
 print(f"alpha_1se_ = {model.alpha_1se_:.4g}")
-print(f"test accuracy of the refit model at alpha_: "
-      f"{model.score(X_test_s, y_test):.3f}")
+print(
+    f"test accuracy of the refit model at alpha_: {model.score(X_test_s, y_test):.3f}"
+)
 
 # %%
 # ``alphas=12`` asks for a data-driven grid: 12 log-spaced values ending
@@ -78,13 +85,22 @@ print(table.to_string(float_format="%.4g"))
 # Refit at ``alpha_1se_`` with ``selection="1se"``: a sparser network whose
 # CV score is statistically indistinguishable from the best.
 sparse = RegMLPClassifierCV(
-    (16,), alphas=12, cv=4, penalty="l1", solver="lbfgs", max_iter=300,
-    random_state=0, selection="1se",
+    (16,),
+    alphas=12,
+    cv=4,
+    penalty="l1",
+    solver="lbfgs",
+    max_iter=300,
+    random_state=0,
+    selection="1se",
 ).fit(X_train_s, y_train)
 for name, m in [("best (alpha_)", model), ("1se (alpha_1se_)", sparse)]:
-    used = [f for f, imp in zip(X.columns, m.feature_importances_, strict=True)
-            if imp > 0]
+    used = [
+        f for f, imp in zip(X.columns, m.feature_importances_, strict=True) if imp > 0
+    ]
     zeros = sum((W == 0).sum() for W in m.coefs_)
-    print(f"{name:18s} alpha {m.alpha_:.3g}: test accuracy "
-          f"{m.score(X_test_s, y_test):.3f}, {zeros} zero weights, "
-          f"{len(used)} features: {', '.join(used)}")
+    print(
+        f"{name:18s} alpha {m.alpha_:.3g}: test accuracy "
+        f"{m.score(X_test_s, y_test):.3f}, {zeros} zero weights, "
+        f"{len(used)} features: {', '.join(used)}"
+    )

@@ -28,6 +28,8 @@ extensions = [
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "examples", "auto_examples/*.ipynb"]
 autosummary_generate = True
+# "fit()" rather than "RegMLPClassifier.fit()" in the page's table of contents
+toc_object_entries_show_parents = "hide"
 autodoc_default_options = {"inherited-members": False}
 # the class template (docs/_templates/autosummary/class.rst) lists and
 # documents the methods itself

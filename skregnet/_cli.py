@@ -333,6 +333,7 @@ def _build_parser():
     demo.add_argument(
         "--alpha",
         dest="demo_alpha",
+        metavar="ALPHA",
         type=float,
         default=1e-3,
         help="penalty strength of the demo (default: %(default)s)",
@@ -347,6 +348,7 @@ def _build_parser():
     demo.add_argument(
         "--max-iter",
         dest="demo_max_iter",
+        metavar="N",
         type=int,
         default=200,
         help="epochs of the demo (default: %(default)s)",
@@ -354,6 +356,7 @@ def _build_parser():
     demo.add_argument(
         "--random-state",
         dest="demo_random_state",
+        metavar="SEED",
         type=int,
         default=0,
         help="seed of the demo (default: %(default)s)",
@@ -739,7 +742,6 @@ def run_demo(args):
             f"{mlp.n_iter_:>6}{capped:1} {seconds:8.2f}"
         )
     print("(+: stopped at --max-iter before the loss settled)")
-    print("Your own data: skregnet fit|cv|path DATA (see skregnet --help)")
     return 0
 
 

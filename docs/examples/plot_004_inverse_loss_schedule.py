@@ -1,6 +1,6 @@
 """
-λ that follows the loss: ``alpha_schedule="inverse_loss"``
-===========================================================
+λ that follows the loss: the inverse_loss schedule
+==================================================
 
 The fifth tutorial adjusts λ during training by the rule
 :math:`\\lambda = \\tfrac12 \\alpha / L(w)`, floored at :math:`10^{-8}`: the

@@ -3,6 +3,7 @@ regularization (penalty, its strength alpha, how alpha changes while training)
 and weight initialization."""
 
 from skregnet._cv import RegMLPClassifierCV, RegMLPRegressorCV
+from skregnet._inspection import layer_statistics
 from skregnet._mlp import RegMLPClassifier, RegMLPRegressor
 from skregnet._path import regmlp_path
 from skregnet._version import __version__
@@ -13,5 +14,6 @@ __all__ = [
     "RegMLPRegressor",
     "RegMLPRegressorCV",
     "__version__",
+    "layer_statistics",
     "regmlp_path",
 ]

@@ -44,6 +44,56 @@ from skregnet._utils import RegistryOptions, warn
 _positive = Interval(Real, 0, None, closed="neither")
 
 
+class AccuracyScoreMixin:
+    """``score`` as ``ClassifierMixin``'s, with a docstring of our own (its
+    own links to scikit-learn's user guide)."""
+
+    def score(self, X, y, sample_weight=None):
+        """Return the mean accuracy of ``predict(X)`` against ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels of ``X``. For multilabel targets this is the subset
+            accuracy: a sample counts only if all its labels are right.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            The mean accuracy, as ``sklearn.metrics.accuracy_score``.
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
+
+class R2ScoreMixin:
+    """``score`` as ``RegressorMixin``'s, with a docstring of our own."""
+
+    def score(self, X, y, sample_weight=None):
+        """Return the coefficient of determination R^2 of ``predict(X)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets of ``X``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R^2, as ``sklearn.metrics.r2_score`` (uniform average over
+            outputs): 1 for a perfect prediction, 0 for the constant mean of
+            ``y``, negative for worse.
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
+
 class BaseRegMLP(BaseEstimator, ABC):
     """Base class of the regularized multilayer perceptrons.
 

@@ -45,6 +45,7 @@ from sklearn.utils.validation import (
 )
 
 from skregnet import _search
+from skregnet._base import AccuracyScoreMixin, R2ScoreMixin
 from skregnet._docs import (
     CLASSIFIER_ATTRIBUTES,
     CV_ATTRIBUTES,
@@ -371,7 +372,7 @@ class _BaseRegMLPCV(BaseEstimator):
 
 
 @fill_docstring((*CV_ATTRIBUTES, *CLASSIFIER_ATTRIBUTES))
-class RegMLPClassifierCV(ClassifierMixin, _BaseRegMLPCV):
+class RegMLPClassifierCV(AccuracyScoreMixin, ClassifierMixin, _BaseRegMLPCV):
     """Multilayer perceptron classifier with alpha chosen by cross-validation.
 
     Each CV fold fits the whole regularization path in one job, from the
@@ -475,7 +476,7 @@ class RegMLPClassifierCV(ClassifierMixin, _BaseRegMLPCV):
 
 
 @fill_docstring((*CV_ATTRIBUTES, *ESTIMATOR_ATTRIBUTES))
-class RegMLPRegressorCV(RegressorMixin, _BaseRegMLPCV):
+class RegMLPRegressorCV(R2ScoreMixin, RegressorMixin, _BaseRegMLPCV):
     """Multilayer perceptron regressor with alpha chosen by cross-validation.
 
     Each CV fold fits the whole regularization path in one job, from the

@@ -13,14 +13,14 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import column_or_1d
 
-from skregnet._base import BaseRegMLP
+from skregnet._base import AccuracyScoreMixin, BaseRegMLP, R2ScoreMixin
 from skregnet._docs import CLASSIFIER_ATTRIBUTES, ESTIMATOR_ATTRIBUTES, fill_docstring
 from skregnet._losses import LOSSES
 from skregnet._utils import RegistryOptions
 
 
 @fill_docstring(CLASSIFIER_ATTRIBUTES)
-class RegMLPClassifier(ClassifierMixin, BaseRegMLP):
+class RegMLPClassifier(AccuracyScoreMixin, ClassifierMixin, BaseRegMLP):
     """Multilayer perceptron classifier with first-class regularization.
 
     Minimizes the weighted mean log loss plus ``alpha * R(W)`` with the
@@ -187,7 +187,7 @@ class RegMLPClassifier(ClassifierMixin, BaseRegMLP):
 
 
 @fill_docstring(ESTIMATOR_ATTRIBUTES)
-class RegMLPRegressor(RegressorMixin, BaseRegMLP):
+class RegMLPRegressor(R2ScoreMixin, RegressorMixin, BaseRegMLP):
     """Multilayer perceptron regressor with first-class regularization.
 
     Minimizes the weighted mean loss (squared error or Poisson deviance) plus

@@ -143,9 +143,13 @@ class Softmax:
 
 
 class Exp:
-    """f(z) = exp(z), the output of the Poisson regressor (log link)."""
+    """f(z) = exp(z), the output of the Poisson regressor (log link).
+
+    z is capped where exp would overflow, so a prediction is never inf.
+    """
 
     def forward(self, Z):
+        np.minimum(Z, np.log(np.finfo(Z.dtype).max), out=Z)
         return np.exp(Z, out=Z)
 
 

@@ -6,7 +6,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.base import BaseEstimator, _fit_context, clone, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -42,56 +42,6 @@ from skregnet._training import (
 from skregnet._utils import RegistryOptions, warn
 
 _positive = Interval(Real, 0, None, closed="neither")
-
-
-class AccuracyScoreMixin:
-    """``score`` as ``ClassifierMixin``'s, with a docstring of our own (its
-    own links to scikit-learn's user guide)."""
-
-    def score(self, X, y, sample_weight=None):
-        """Return the mean accuracy of ``predict(X)`` against ``y``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Test samples.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            True labels of ``X``. For multilabel targets this is the subset
-            accuracy: a sample counts only if all its labels are right.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            The mean accuracy, as ``sklearn.metrics.accuracy_score``.
-        """
-        return super().score(X, y, sample_weight=sample_weight)
-
-
-class R2ScoreMixin:
-    """``score`` as ``RegressorMixin``'s, with a docstring of our own."""
-
-    def score(self, X, y, sample_weight=None):
-        """Return the coefficient of determination R^2 of ``predict(X)``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Test samples.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            True targets of ``X``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            R^2, as ``sklearn.metrics.r2_score`` (uniform average over
-            outputs): 1 for a perfect prediction, 0 for the constant mean of
-            ``y``, negative for worse.
-        """
-        return super().score(X, y, sample_weight=sample_weight)
 
 
 class BaseRegMLP(BaseEstimator, ABC):
@@ -232,7 +182,7 @@ class BaseRegMLP(BaseEstimator, ABC):
     def _score_fn(self, y_true, y_pred, sample_weight=None):
         """The validation score used by early stopping."""
 
-    def _stratify_validation(self):
+    def _stratify_validation(self, Y):
         return False
 
     # -- fitting ----------------------------------------------------------------
@@ -276,6 +226,13 @@ class BaseRegMLP(BaseEstimator, ABC):
                 )
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
+        for name, default in SOLVERS[self.solver].ignores.items():
+            if getattr(self, name) != default:
+                warn(
+                    f"solver={self.solver!r} ignores {name}={getattr(self, name)!r}: "
+                    "it trains on all the data at once. Use solver='adam' or "
+                    f"'sgd' for {name}."
+                )
         return [int(s) for s in sizes]
 
     def _fit(
@@ -317,7 +274,7 @@ class BaseRegMLP(BaseEstimator, ABC):
             interrupted = self._run_solver(solver, run)
             self._store(run, solver)
             stored = True
-        except KeyboardInterrupt:
+        except BaseException:  # an error, or an interrupt before training
             if not stored:
                 self.__dict__.clear()
                 self.__dict__.update(before)
@@ -370,6 +327,8 @@ class BaseRegMLP(BaseEstimator, ABC):
         except KeyboardInterrupt:
             _interrupted(solver, run)
             return True
+        if run.history.n_iter == 0:  # stopped in its first epoch: say where
+            _record_weights(run)
         return False
 
     def _problem(self, layout):
@@ -389,7 +348,7 @@ class BaseRegMLP(BaseEstimator, ABC):
         ``rng`` (stochastic solvers only), or all the rows and ``None``."""
         if not (self.early_stopping and solver.stochastic):
             return data, None
-        stratify = data.Y if self._stratify_validation() else None
+        stratify = data.Y if self._stratify_validation(data.Y) else None
         arrays = [data.X, data.Y]
         if data.sample_weight is not None:
             arrays.append(data.sample_weight)
@@ -481,10 +440,13 @@ class BaseRegMLP(BaseEstimator, ABC):
             accept_sparse=["csr", "csc"],
             multi_output=True,
             dtype=(np.float64, np.float32),
+            y_numeric=is_regressor(self),
             reset=first_pass,
         )
         if sp.issparse(X):
             X = X.tocsr()
+        if sp.issparse(y):
+            y = y.toarray()
         Y = self._encode_targets(y, incremental, first_pass).astype(X.dtype)
         if Y.ndim == 1:
             Y = Y.reshape(-1, 1)
@@ -492,6 +454,12 @@ class BaseRegMLP(BaseEstimator, ABC):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
+            total = sample_weight.sum(dtype=np.float64)
+            if not 0 < total < np.inf:
+                raise ValueError(
+                    "The sample weights must have a positive, finite sum; got "
+                    f"{total}. Rescale them (only their ratios matter)."
+                )
 
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         rng = check_random_state(self.random_state)
@@ -599,9 +567,13 @@ class BaseRegMLP(BaseEstimator, ABC):
         the mean importance, as for every estimator other than an L1 one).
         """
         check_is_fitted(self)
-        norms = np.linalg.norm(self.coefs_[0], axis=1)
-        total = norms.sum()
-        return norms / total if total > 0 else norms
+        W = self.coefs_[0]
+        largest = np.abs(W).max(initial=0.0)
+        if largest == 0:
+            return np.zeros(W.shape[0])
+        # scaled first, so that huge (finite) weights do not overflow
+        norms = np.linalg.norm(W / largest, axis=1)
+        return norms / norms.sum()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -621,10 +593,19 @@ def _interrupted(solver, run):
         params[...] = run.stopping.best_params
     run.project()
     if solver.records_describe_weights or history.n_iter == 0:
-        alpha = history.records[-1][0] if history.records else run.problem.alpha
-        with np.errstate(all="ignore"):
-            data, penalty = run.problem.terms(params, run.train, alpha)
-        if not np.isfinite(data + penalty):
+        _record_weights(run)
+
+
+def _record_weights(run):
+    """Make the last record describe ``run.params`` (a new one when the fit
+    has none): J at the weights, on all the training data."""
+    history, params = run.history, run.params
+    alpha = history.records[-1][0] if history.records else run.problem.alpha
+    with np.errstate(all="ignore"):
+        data, penalty = run.problem.terms(params, run.train, alpha)
+        if not np.isfinite(data + penalty) and not np.array_equal(params, run.fallback):
             params[...] = run.fallback
             data, penalty = run.problem.terms(params, run.train, alpha)
-        history.amend(alpha, data, penalty)
+        if not np.isfinite(data):
+            run.problem.check_outputs(params, run.train)
+    history.amend(alpha, data, penalty)

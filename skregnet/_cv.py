@@ -20,7 +20,7 @@ which estimator they wrap.
 """
 
 import inspect
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,9 +32,7 @@ from sklearn.base import (
     is_classifier,
 )
 from sklearn.exceptions import NotFittedError
-from sklearn.metrics import get_scorer_names
 from sklearn.model_selection import check_cv
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
@@ -45,11 +43,12 @@ from sklearn.utils.validation import (
 )
 
 from skregnet import _search
-from skregnet._base import AccuracyScoreMixin, R2ScoreMixin
 from skregnet._docs import (
     CLASSIFIER_ATTRIBUTES,
     CV_ATTRIBUTES,
     ESTIMATOR_ATTRIBUTES,
+    AccuracyScoreMixin,
+    R2ScoreMixin,
     fill_docstring,
 )
 from skregnet._mlp import RegMLPClassifier, RegMLPRegressor
@@ -60,30 +59,6 @@ from skregnet._path import (
     path_to_dict,
 )
 from skregnet._penalties import make_penalty
-
-
-def _cv_constraints(estimator_class):
-    """The wrapped estimator's constraints, without ``alpha``, plus the CV's."""
-    constraints = {**estimator_class._parameter_constraints}
-    constraints.pop("alpha")
-    constraints.update(
-        alphas=[Interval(Integral, 1, None, closed="left"), "array-like"],
-        alpha_min_ratio=[Interval(Real, 0, 1, closed="neither")],
-        cv=["cv_object"],
-        scoring=[
-            StrOptions(set(get_scorer_names())),
-            callable,
-            list,
-            tuple,
-            set,
-            dict,
-            None,
-        ],
-        n_jobs=[Integral, None],
-        refit=["boolean", str],
-        alpha_rule=[StrOptions({"best", "1se"})],
-    )
-    return constraints
 
 
 class _BaseRegMLPCV(BaseEstimator):
@@ -260,8 +235,8 @@ class _BaseRegMLPCV(BaseEstimator):
     def _grid(self, base, X, y, sample_weight):
         """``(alphas, full)``: the grid, and the refit path when the grid
         had to run it to know where the first layer is empty (else None)."""
-        if not isinstance(self.alphas, Integral):
-            return _check_alphas(self.alphas), None
+        if not isinstance(self.alphas, Integral) or isinstance(self.alphas, bool):
+            return _check_alphas(self.alphas, type(self).__name__), None
         alphas = _alpha_grid(
             X,
             y,
@@ -430,7 +405,7 @@ class RegMLPClassifierCV(AccuracyScoreMixin, ClassifierMixin, _BaseRegMLPCV):
     """
 
     _estimator_class = RegMLPClassifier
-    _parameter_constraints: dict = _cv_constraints(RegMLPClassifier)
+    _parameter_constraints: dict = _search.cv_constraints(RegMLPClassifier)
 
     def _check_targets(self, y):
         y = super()._check_targets(y)
@@ -525,7 +500,7 @@ class RegMLPRegressorCV(R2ScoreMixin, RegressorMixin, _BaseRegMLPCV):
     """
 
     _estimator_class = RegMLPRegressor
-    _parameter_constraints: dict = _cv_constraints(RegMLPRegressor)
+    _parameter_constraints: dict = _search.cv_constraints(RegMLPRegressor)
 
     def __init__(
         self,

@@ -9,6 +9,10 @@ docstring:
   order (so a parameter is documented wherever it is accepted, once);
 - ``[attributes]``: the entries of the names passed to ``fill_docstring``.
 
+``AccuracyScoreMixin`` and ``R2ScoreMixin`` give the estimators a ``score``
+documented here (scikit-learn's mixins document theirs with links into
+scikit-learn's own user guide).
+
 ``tests/test_parameters.py`` checks that the four signatures, their
 ``_parameter_constraints`` and these entries agree.
 """
@@ -412,3 +416,53 @@ def fill_docstring(attributes):
         return cls
 
     return fill
+
+
+class AccuracyScoreMixin:
+    """``score`` as ``ClassifierMixin``'s, with a docstring of our own (its
+    own links to scikit-learn's user guide)."""
+
+    def score(self, X, y, sample_weight=None):
+        """Return the mean accuracy of ``predict(X)`` against ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels of ``X``. For multilabel targets this is the subset
+            accuracy: a sample counts only if all its labels are right.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            The mean accuracy, as ``sklearn.metrics.accuracy_score``.
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
+
+class R2ScoreMixin:
+    """``score`` as ``RegressorMixin``'s, with a docstring of our own."""
+
+    def score(self, X, y, sample_weight=None):
+        """Return the coefficient of determination R^2 of ``predict(X)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets of ``X``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R^2, as ``sklearn.metrics.r2_score`` (uniform average over
+            outputs): 1 for a perfect prediction, 0 for the constant mean of
+            ``y``, negative for worse.
+        """
+        return super().score(X, y, sample_weight=sample_weight)

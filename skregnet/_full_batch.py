@@ -94,6 +94,8 @@ class FullBatchRun:
             run.params[...] = run.fallback
             stop = "diverged"
             data, smooth, grad = self.objective.smooth(run.params)
+            if not math.isfinite(data):
+                run.problem.check_outputs(run.params, run.train)
         run.history.amend(self.alpha, data, self.penalty.value(run.w, self.alpha))
         if residual is None and stop not in ("diverged", "interrupted"):
             residual = self.residual(run.params, grad)

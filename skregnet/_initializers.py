@@ -25,10 +25,12 @@ def _variance_scaling(base, mode, distribution):
     def init(fan_in, fan_out, rng, scale=None):
         gain = 1.0 if scale is None else scale
         fan = {"fan_in": fan_in, "fan_avg": (fan_in + fan_out) / 2}[mode]
-        variance = gain**2 * base / fan
+        # the standard deviation as gain * sqrt(base / fan): no overflow
+        # in gain**2 for a huge init_scale
+        std = gain * np.sqrt(base / fan)
         if distribution == "normal":
-            return rng.normal(0.0, np.sqrt(variance), size=(fan_in, fan_out))
-        bound = np.sqrt(3.0 * variance)
+            return rng.normal(0.0, std, size=(fan_in, fan_out))
+        bound = np.sqrt(3.0) * std
         return rng.uniform(-bound, bound, size=(fan_in, fan_out))
 
     init.__doc__ = (

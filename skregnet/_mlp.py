@@ -13,8 +13,14 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import column_or_1d
 
-from skregnet._base import AccuracyScoreMixin, BaseRegMLP, R2ScoreMixin
-from skregnet._docs import CLASSIFIER_ATTRIBUTES, ESTIMATOR_ATTRIBUTES, fill_docstring
+from skregnet._base import BaseRegMLP
+from skregnet._docs import (
+    CLASSIFIER_ATTRIBUTES,
+    ESTIMATOR_ATTRIBUTES,
+    AccuracyScoreMixin,
+    R2ScoreMixin,
+    fill_docstring,
+)
 from skregnet._losses import LOSSES
 from skregnet._utils import RegistryOptions
 
@@ -90,8 +96,13 @@ class RegMLPClassifier(AccuracyScoreMixin, ClassifierMixin, BaseRegMLP):
             return "log_loss"
         return "binary_log_loss"
 
-    def _stratify_validation(self):
-        return self._label_binarizer.y_type_ != "multilabel-indicator"
+    def _stratify_validation(self, Y):
+        # a stratified split needs two members of each class; with fewer, the
+        # split is plain (as MLPClassifier's multiclass one always is)
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            return False
+        counts = Y.sum(axis=0) if Y.shape[1] > 1 else np.bincount(Y[:, 0].astype(int))
+        return counts.min() >= 2
 
     def _decode(self, output):
         if output.shape[1] == 1:
@@ -307,6 +318,13 @@ class RegMLPRegressor(R2ScoreMixin, RegressorMixin, BaseRegMLP):
     def _encode_targets(self, y, incremental, first_pass):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        if y.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{type(self).__name__} needs numeric targets; got y of dtype "
+                f"{y.dtype}. Encode the targets as numbers first."
+            )
+        if not np.isfinite(y).all():
+            raise ValueError("Input y contains NaN or infinity.")
         LOSSES[self.loss].check_targets(y)
         return y
 

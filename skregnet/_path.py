@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone, is_regressor
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_X_y
@@ -142,18 +143,31 @@ def _default_estimator(y, params):
     return RegMLPClassifier()
 
 
-def _check_alphas(alphas):
-    """The alphas of a path: sorted (weakest first), without duplicates."""
+def _check_alphas(alphas, owner="regmlp_path"):
+    """The alphas of a path: sorted (weakest first), without duplicates.
+
+    Anything else than an int ``n >= 1`` (a data-driven grid, handled by the
+    caller) or a non-empty 1-D list of finite floats ``>= 0`` raises
+    scikit-learn's ``InvalidParameterError`` naming the parameter.
+    """
+
+    def invalid():
+        return InvalidParameterError(
+            f"The 'alphas' parameter of {owner} must be an int >= 1 or a "
+            f"non-empty 1-D array-like of finite floats >= 0. Got {alphas!r} "
+            "instead."
+        )
+
+    if isinstance(alphas, bool | str):
+        raise invalid()
     try:
         values = np.asarray(alphas, dtype=np.float64)
     except (TypeError, ValueError) as e:
-        raise ValueError(f"alphas must be a list of floats; got {alphas!r}.") from e
+        raise invalid() from e
     if values.ndim != 1 or values.size == 0:
-        raise ValueError(
-            f"alphas must be a non-empty 1-D list of floats; got {alphas!r}."
-        )
+        raise invalid()
     if not np.all(np.isfinite(values)) or np.any(values < 0):
-        raise ValueError(f"alphas must be finite floats >= 0; got {alphas!r}.")
+        raise invalid()
     return np.unique(values)
 
 
@@ -442,7 +456,7 @@ def regmlp_path(
         multi_output=True,
         y_numeric=is_regressor(est),
     )
-    if isinstance(alphas, Integral) and not isinstance(alphas, bool):
+    if isinstance(alphas, Integral) and not isinstance(alphas, bool) and alphas >= 1:
         alphas = _alpha_grid(
             X,
             y,

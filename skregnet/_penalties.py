@@ -226,7 +226,7 @@ def _group_shrinkage_scaled(W, S, alpha, n_newton=30):
     W, S = W.astype(float, copy=False), S.astype(float, copy=False)
     ratio = W / S
     np.square(ratio, out=ratio)
-    active = ratio.sum(axis=1) > alpha**2
+    active = np.sqrt(ratio.sum(axis=1)) > alpha  # no overflow in alpha**2
     scale = np.zeros_like(W)
     if not active.any():
         return scale

@@ -10,7 +10,8 @@ up instead of down:
 - ``full_path``: the path on all the data (the refit), keeping a copy of
   the model at every alpha, since alpha is chosen after the jobs end;
 - ``cv_results`` and ``choose_alpha``: ``GridSearchCV``'s ``cv_results_``
-  layout (one or several metrics), the best alpha and ``alpha_1se_``.
+  layout (one or several metrics), the best alpha and ``alpha_1se_``;
+- ``cv_constraints``: the CV estimators' ``_parameter_constraints``.
 
 The jobs go through ``sklearn.utils.parallel``, so scikit-learn's
 configuration reaches the workers, and emit no per-point warnings: the
@@ -19,15 +20,41 @@ estimator summarizes the points that did not converge in one warning.
 
 import copy
 import time
+from numbers import Integral, Real
 
 import numpy as np
-from scipy.stats import rankdata
 from sklearn.base import clone
-from sklearn.metrics import check_scoring
+from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from skregnet._path import _iter_path, _path_point
 from skregnet._training import CONVERGED
+
+
+def cv_constraints(estimator_class):
+    """The wrapped estimator's constraints, without ``alpha``, plus the CV's."""
+    constraints = {**estimator_class._parameter_constraints}
+    constraints.pop("alpha")
+    constraints.update(
+        alphas=[Interval(Integral, 1, None, closed="left"), "array-like"],
+        alpha_min_ratio=[Interval(Real, 0, 1, closed="neither")],
+        cv=["cv_object"],
+        scoring=[
+            StrOptions(set(get_scorer_names())),
+            callable,
+            list,
+            tuple,
+            set,
+            dict,
+            None,
+        ],
+        n_jobs=[Integral, None],
+        refit=["boolean", str],
+        alpha_rule=[StrOptions({"best", "1se"})],
+    )
+    return constraints
+
 
 #: how far above the data-driven alpha_max the grid may be extended
 MAX_EXTENSION = 1e3
@@ -169,9 +196,10 @@ def cv_results(alphas, folds, single):
         mean = scores.mean(axis=0)
         res[f"mean_test_{suffix}"] = mean
         res[f"std_test_{suffix}"] = scores.std(axis=0)
-        # as GridSearchCV: NaN scores rank last
+        # as GridSearchCV: NaN scores rank last, ties share the best rank
         ranked = np.where(np.isnan(mean), -np.inf, mean)
-        res[f"rank_test_{suffix}"] = rankdata(-ranked, method="min").astype(np.int32)
+        rank = 1 + (ranked[None, :] > ranked[:, None]).sum(axis=1)
+        res[f"rank_test_{suffix}"] = rank.astype(np.int32)
     return res
 
 

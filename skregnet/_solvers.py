@@ -8,7 +8,8 @@ it never sees the estimator. Each solver declares:
 - ``stochastic``: whether it trains on mini-batches (and has ``partial_fit``);
 - ``fixed_objective``: the parameters it needs at their default, because
   they change the objective while it runs (``lbfgs``: ``alpha_schedule``,
-  ``dropout``, ``weight_decay``);
+  ``dropout``, ``weight_decay``), and ``ignores``, those it does not use
+  (``lbfgs``: ``early_stopping``), which warn;
 - ``method(penalty, alpha, constraints)``: the name of the algorithm it runs
   for this objective, recorded as the estimator's ``solver_method_``;
 - ``init_state(params, n_params, n_coef, dtype)``: its state that persists
@@ -36,6 +37,7 @@ class Solver:
 
     stochastic = False
     fixed_objective = {}
+    ignores = {}
     records_describe_weights = False
 
     def method(self, penalty, alpha, constraints):
@@ -77,6 +79,7 @@ class LBFGSSolver(Solver):
         "dropout": 0.0,
         "weight_decay": 0.0,
     }
+    ignores = {"early_stopping": False}
     records_describe_weights = True
     methods = {"L-BFGS-B": LBFGSB, "FISTA": FISTA}
 

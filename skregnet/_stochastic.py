@@ -159,17 +159,18 @@ class ProximalStep:
         self.constraints.project(self.coefs, self.w)
 
 
-#: an epoch whose loss (above its floor) grew this many times over the best
-#: one of the fit (or a thousandth of the starting loss) has diverged, even if
-#: it is still finite
-DIVERGENCE_FACTOR = 1e4
+#: an epoch whose loss (above its floor) grew to this many times the loss of
+#: the fit's starting weights has diverged, even if it is still finite
+DIVERGENCE_FACTOR = 100.0
 
 
 class StochasticRun:
     """One ``fit`` of a stochastic solver on a ``Run`` (``skregnet._solvers``).
 
-    ``run.fallback`` holds the weights at the end of the last recorded epoch
-    (or the start): what a diverged epoch rolls back to.
+    ``run.fallback`` holds the last weights whose loss was finite and sane
+    (measured on a batch, before its step): what a diverged fit rolls back
+    to. A loss is insane when it exceeds ``DIVERGENCE_FACTOR`` times the
+    loss of the fit's starting weights (both above their floor).
     """
 
     def __init__(self, run):
@@ -189,9 +190,9 @@ class StochasticRun:
         )
         self.grad = np.empty_like(params)
         self.floor = problem.network.loss.floor(run.train.Y, self.batches.sw_full)
-        # the loss above its floor: at the starting weights (on the first
-        # batch) and the smallest of an epoch, which divergence is measured by
-        self.first_excess = self.best_excess = None
+        # the loss above its floor at the starting weights (on the first
+        # batch), which divergence is measured by
+        self.first_excess = None
 
     def fit(self):
         """The epochs, until the stopping rule, ``max_iter`` or divergence."""
@@ -200,8 +201,8 @@ class StochasticRun:
         history.samples_per_record = self.batches.n_samples
         for _ in range(config.max_iter):
             alpha_t = run.problem.alpha_at(history, self.floor)
-            data_loss = self.epoch(alpha_t)
-            failure = self.failure(data_loss, alpha_t)
+            data_loss, failure = self.epoch(alpha_t)
+            failure = failure or self.failure(alpha_t)
             if failure:
                 run.params[...] = run.fallback
                 history.end("diverged", diverged_message(run.state.name, failure))
@@ -223,35 +224,34 @@ class StochasticRun:
             run.params[...] = run.stopping.best_params
 
     def epoch(self, alpha_t):
-        """One pass over the batches; the mean data loss, or None on a
-        non-finite loss."""
-        network, params, grad = self.run.problem.network, self.run.params, self.grad
-        accumulated = 0.0
+        """One pass over the batches: ``(mean data loss, None)``, or
+        ``(None, what went wrong)`` at a non-finite or exploding batch loss."""
+        run, grad = self.run, self.grad
+        network, params, fallback = run.problem.network, run.params, run.fallback
+        accumulated, epoch = 0.0, len(run.history.records) + 1
         for X, Y, sw, weight, masks in self.batches:
             loss, _ = network.loss_grad(params, X, Y, sw, grad, masks=masks)
             if not math.isfinite(loss):
-                return None
+                return None, f"non-finite loss in epoch {epoch}"
+            excess = loss - network.loss.floor(Y, sw)
             if self.first_excess is None:
-                self.first_excess = loss - network.loss.floor(Y, sw)
-                self.best_excess = self.first_excess
+                self.first_excess = max(excess, 1e-8)
+            elif excess > DIVERGENCE_FACTOR * self.first_excess:
+                return None, f"the loss grew to {loss:.3g} in epoch {epoch}"
+            # these weights gave a sane loss: the ones to fall back to
+            fallback[...] = params
             accumulated += loss * weight
             self.step(params, grad, alpha_t)
-        return accumulated / self.batches.weight_total
+        return accumulated / self.batches.weight_total, None
 
-    def failure(self, data_loss, alpha_t):
-        """What went wrong in the epoch (a non-finite or exploding loss,
+    def failure(self, alpha_t):
+        """What went wrong in the epoch's last step (non-finite or
         overflowing weights), or ``None``."""
         run = self.run
-        epoch = len(run.history.records) + 1
-        if data_loss is None or not np.isfinite(run.params).all():
-            return f"non-finite loss in epoch {epoch}"
+        if not np.isfinite(run.params).all():
+            return f"non-finite weights in epoch {len(run.history.records) + 1}"
         if not math.isfinite(run.problem.penalty.value(run.w, alpha_t)):
             return "the weights overflowed"
-        excess = data_loss - self.floor
-        scale = max(self.best_excess, 1e-3 * self.first_excess, 1e-12)
-        if excess > DIVERGENCE_FACTOR * scale:
-            return f"the loss grew to {data_loss:.3g} in epoch {epoch}"
-        self.best_excess = min(self.best_excess, excess)
         return None
 
     def end_epoch(self, alpha_t, data_loss):
@@ -268,7 +268,6 @@ class StochasticRun:
         if run.validation is not None:
             score = run.validation.evaluate(run.problem.network, run.params)
         history.record(alpha_t, data_loss, penalty_value, score, config.verbose)
-        run.checkpoint()
         if score is not None:
             stopping.observe_score(score, run.params, config.tol)
         else:

@@ -61,6 +61,16 @@ class Problem:
             )
         )
 
+    def check_outputs(self, params, data):
+        """Raise a ValueError if the network's outputs on ``data`` are not
+        finite at ``params``: no weights of this fit give a usable model."""
+        if not np.isfinite(self.network.predict(params, data.X)).all():
+            raise ValueError(
+                "The network's outputs are not finite at its starting weights, "
+                "so training cannot start: scale the input features (e.g. with "
+                "StandardScaler) or lower `init_scale`."
+            )
+
     def terms(self, params, data, alpha):
         """``(data loss, alpha * R(w))`` at ``params`` on all of ``data``."""
         sw = data.normalized_weights(params.dtype)

@@ -14,7 +14,7 @@ It reports two choices:
 * ``alpha_1se_``, the **largest** alpha whose mean score is within one
   standard error of the best (the "one-standard-error rule" of R's
   cv.glmnet): the simplest model that is as good as the best within the
-  noise of cross-validation. ``selection="1se"`` refits there.
+  noise of cross-validation. ``alpha_rule="1se"`` refits there.
 
 :class:`~skregnet.plotting.RegularizationPathDisplay` draws the path: the CV
 score with its spread over the folds, and, for the path refit on all the
@@ -82,7 +82,7 @@ print(table.to_string(float_format="%.4g"))
 # The one-standard-error choice
 # -----------------------------
 #
-# Refit at ``alpha_1se_`` with ``selection="1se"``: a sparser network whose
+# Refit at ``alpha_1se_`` with ``alpha_rule="1se"``: a sparser network whose
 # CV score is statistically indistinguishable from the best.
 sparse = RegMLPClassifierCV(
     (16,),
@@ -92,7 +92,7 @@ sparse = RegMLPClassifierCV(
     solver="lbfgs",
     max_iter=300,
     random_state=0,
-    selection="1se",
+    alpha_rule="1se",
 ).fit(X_train_s, y_train)
 for name, m in [("best (alpha_)", model), ("1se (alpha_1se_)", sparse)]:
     used = [

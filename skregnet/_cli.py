@@ -9,47 +9,20 @@
 - ``skregnet`` alone: the demo on ``load_digits`` with five penalties.
 
 ``DATA`` is a CSV file with a header row, or the name of a scikit-learn toy
-dataset. This module only parses, calls the estimators and prints; every
-error the user can cause ends in one line ``skregnet: error: ...`` on stderr
-and exit status 2.
+dataset. The command line only parses, calls skregnet's public API and
+prints; every error the user can cause ends in one line
+``skregnet: error: ...`` on stderr and exit status 2. This module holds the
+arguments and :func:`main`; ``_cli_data`` reads the data, ``_cli_commands``
+runs the commands.
 """
 
 import argparse
-import csv
-import os
 import sys
-import time
-import warnings
 
-import numpy as np
-from sklearn import datasets
-from sklearn.compose import TransformedTargetRegressor
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-
-from skregnet._cv import RegMLPClassifierCV, RegMLPRegressorCV
-from skregnet._mlp import RegMLPClassifier, RegMLPRegressor
-from skregnet._path import regmlp_path
-
-#: the built-in datasets: name -> (loader, task)
-BUILTIN = {
-    "iris": (datasets.load_iris, "classification"),
-    "wine": (datasets.load_wine, "classification"),
-    "breast_cancer": (datasets.load_breast_cancer, "classification"),
-    "digits": (datasets.load_digits, "classification"),
-    "diabetes": (datasets.load_diabetes, "regression"),
-}
-
-#: a numeric target with at most this many distinct integer values is a class
-MAX_CLASSES = 20
+from skregnet._cli_commands import run_cv, run_demo, run_fit, run_path
+from skregnet._cli_data import BUILTIN, MAX_CLASSES, CLIError
 
 USAGE_ERROR = 2
-
-
-class CLIError(Exception):
-    """A problem with the user's input, reported as one line."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,147 +32,7 @@ class _Parser(argparse.ArgumentParser):
         raise CLIError(message)
 
 
-# -- data -----------------------------------------------------------------------
-
-
-class Data:
-    """Features, target and what the command line knows about them."""
-
-    def __init__(self, name, X, y, feature_names, target_name, task):
-        self.name = name
-        self.X = X
-        self.y = y
-        self.feature_names = list(feature_names)
-        self.target_name = target_name
-        self.task = task
-
-    def describe(self):
-        n, p = self.X.shape
-        what = self.task
-        if self.task == "classification":
-            what += f", {len(np.unique(self.y))} classes"
-        return (
-            f"{self.name}: {n} samples, {p} features, target {self.target_name!r} "
-            f"({what})"
-        )
-
-
-def _read_table(path):
-    """Header and rows of a CSV file, as strings."""
-    if not os.path.exists(path):
-        raise CLIError(
-            f"{path!r} is neither a file nor a built-in dataset ({', '.join(BUILTIN)})"
-        )
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            rows = [row for row in csv.reader(f) if row]
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise CLIError(f"cannot read {path!r}: {e}") from e
-    if len(rows) < 2:
-        raise CLIError(f"{path!r} needs a header row and at least one data row")
-    header = [name.strip() for name in rows[0]]
-    for line, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            raise CLIError(
-                f"{path!r} line {line} has {len(row)} fields, the header has "
-                f"{len(header)}"
-            )
-    return header, [[cell.strip() for cell in row] for row in rows[1:]]
-
-
-def _numeric_column(values, name, path):
-    """A column of strings as floats, or a CLIError naming the bad cell."""
-    out = np.empty(len(values))
-    for i, value in enumerate(values):
-        try:
-            out[i] = float(value)
-        except ValueError:
-            where = f"line {i + 2} of {path!r}"
-            if value == "":
-                raise CLIError(
-                    f"feature column {name!r} has a missing value ({where})"
-                ) from None
-            raise CLIError(
-                f"feature column {name!r} is not numeric: {str(value)!r} ({where}); "
-                "encode it as numbers or leave it out"
-            ) from None
-        if not np.isfinite(out[i]):
-            raise CLIError(f"feature column {name!r} has {str(value)!r} ({where})")
-    return out
-
-
-def _infer_task(y):
-    """'classification' for labels, 'regression' for real-valued targets."""
-    try:
-        values = y.astype(float)
-    except ValueError:
-        return "classification"
-    if np.all(values == np.round(values)) and len(np.unique(values)) <= MAX_CLASSES:
-        return "classification"
-    return "regression"
-
-
-def _target(y, task, name):
-    """The target column as labels (classification) or floats (regression)."""
-    if task == "regression":
-        try:
-            return y.astype(float)
-        except ValueError:
-            raise CLIError(
-                f"target {name!r} is not numeric, so it cannot be regressed: use "
-                "--task classification"
-            ) from None
-    try:
-        values = y.astype(float)
-    except ValueError:
-        return y  # string labels
-    if np.all(values == np.round(values)):
-        return values.astype(int)
-    return y
-
-
-def load(source, target=None, task=None):
-    """The dataset ``source`` (CSV path or built-in name) as a ``Data``."""
-    if source in BUILTIN and not os.path.exists(source):
-        loader, builtin_task = BUILTIN[source]
-        bunch = loader()
-        header = [*map(str, bunch.feature_names), "target"]
-        columns = [*bunch.data.T, bunch.target]
-        if target in (None, "target"):
-            task = task or builtin_task
-        rows = None
-    else:
-        header, rows = _read_table(source)
-        columns = None
-    if target is None:
-        target = header[-1]
-    if target not in header:
-        raise CLIError(
-            f"no column {target!r} in {source!r}; its columns are "
-            f"{', '.join(header[:12])}{', ...' if len(header) > 12 else ''}"
-        )
-    j = header.index(target)
-    if rows is not None:
-        columns = [np.array([row[k] for row in rows]) for k in range(len(header))]
-        X = np.column_stack(
-            [
-                _numeric_column(col, name, source)
-                for k, (col, name) in enumerate(zip(columns, header, strict=True))
-                if k != j
-            ]
-        )
-    else:
-        X = np.column_stack([col for k, col in enumerate(columns) if k != j])
-    y = np.asarray(columns[j])
-    if X.shape[1] == 0:
-        raise CLIError(f"{source!r} has no feature column besides {target!r}")
-    task = task or _infer_task(y)
-    y = _target(y, task, target)
-    names = [name for k, name in enumerate(header) if k != j]
-    return Data(os.path.basename(source), X, y, names, target, task)
-
-
-# -- arguments ------------------------------------------------------------------
+# -- argument types -------------------------------------------------------------
 
 
 def _hidden(text):
@@ -237,13 +70,20 @@ def _none_or(text):
     return None if text.lower() == "none" else text
 
 
-def _add_data_arguments(parser, target_help):
+# -- arguments shared by the commands -------------------------------------------
+
+
+def _add_data_arguments(parser):
     parser.add_argument(
         "data",
         metavar="DATA",
         help=f"a CSV file with a header row, or one of {', '.join(BUILTIN)}",
     )
-    parser.add_argument("--target", metavar="COL", help=target_help)
+    parser.add_argument(
+        "--target",
+        metavar="COL",
+        help="the target column (default: the last column)",
+    )
     parser.add_argument(
         "--task",
         choices=["classification", "regression"],
@@ -258,8 +98,7 @@ def _add_data_arguments(parser, target_help):
     )
 
 
-def _add_model_arguments(parser, *, alpha=True, penalty="l2"):
-    group = parser.add_argument_group("model")
+def _add_penalty_arguments(group, *, alpha, penalty):
     group.add_argument(
         "--hidden",
         type=_hidden,
@@ -287,6 +126,9 @@ def _add_model_arguments(parser, *, alpha=True, penalty="l2"):
         default=0.5,
         help="L1 share of elasticnet (default: %(default)s)",
     )
+
+
+def _add_training_arguments(group):
     group.add_argument(
         "--init",
         default="auto",
@@ -322,13 +164,27 @@ def _add_model_arguments(parser, *, alpha=True, penalty="l2"):
     )
 
 
-def _build_parser():
-    parser = _Parser(
-        prog="skregnet",
-        description="Regularized multilayer perceptrons on your data. Without a "
-        "command, runs a demo: RegMLPClassifier on load_digits with five "
-        "penalties.",
+def _add_model_arguments(parser, *, alpha=True, penalty="l2"):
+    group = parser.add_argument_group("model")
+    _add_penalty_arguments(group, alpha=alpha, penalty=penalty)
+    _add_training_arguments(group)
+
+
+def _add_alphas_argument(parser):
+    parser.add_argument(
+        "--alphas",
+        type=_alphas,
+        default=10,
+        metavar="N",
+        help="number of alphas of the data-driven grid, or a comma-separated "
+        "list of alphas (default: %(default)s)",
     )
+
+
+# -- the parser -----------------------------------------------------------------
+
+
+def _add_demo_arguments(parser):
     demo = parser.add_argument_group("demo (no command)")
     demo.add_argument(
         "--alpha",
@@ -361,15 +217,16 @@ def _build_parser():
         default=0,
         help="seed of the demo (default: %(default)s)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+
+def _add_fit_command(commands):
     fit = commands.add_parser(
         "fit",
         help="fit a model, report train and test scores",
         description="Hold out a test split, fit RegMLPClassifier or "
         "RegMLPRegressor on the rest and print a results table.",
     )
-    _add_data_arguments(fit, "the target column (default: the last column)")
+    _add_data_arguments(fit)
     fit.add_argument(
         "--test-size",
         type=float,
@@ -378,6 +235,8 @@ def _build_parser():
     )
     _add_model_arguments(fit)
 
+
+def _add_cv_command(commands):
     cv = commands.add_parser(
         "cv",
         help="choose alpha by cross-validation along the path",
@@ -385,19 +244,14 @@ def _build_parser():
         "path: the cross-validated score of each alpha, with alpha_ and "
         "alpha_1se_ marked.",
     )
-    _add_data_arguments(cv, "the target column (default: the last column)")
-    cv.add_argument(
-        "--alphas",
-        type=_alphas,
-        default=10,
-        metavar="N",
-        help="number of alphas of the data-driven grid, or a comma-separated "
-        "list of alphas (default: %(default)s)",
-    )
+    _add_data_arguments(cv)
+    _add_alphas_argument(cv)
     cv.add_argument("--cv", type=int, default=5, metavar="K", help="folds (default: 5)")
     cv.add_argument("--plot", metavar="FILE.png", help="draw the path into a PNG")
     _add_model_arguments(cv, alpha=False)
 
+
+def _add_path_command(commands):
     path = commands.add_parser(
         "path",
         help="the per-feature regularization path",
@@ -405,344 +259,30 @@ def _build_parser():
         "skregnet.regmlp_path) and show when each input feature leaves the "
         "model: the norm of its first-layer weights against alpha.",
     )
-    _add_data_arguments(path, "the target column (default: the last column)")
-    path.add_argument(
-        "--alphas",
-        type=_alphas,
-        default=10,
-        metavar="N",
-        help="number of alphas of the data-driven grid, or a comma-separated "
-        "list of alphas (default: %(default)s)",
-    )
+    _add_data_arguments(path)
+    _add_alphas_argument(path)
     path.add_argument(
         "--plot", metavar="FILE.png", help="draw the per-feature path into a PNG"
     )
     _add_model_arguments(path, alpha=False, penalty="group_lasso")
+
+
+def _build_parser():
+    parser = _Parser(
+        prog="skregnet",
+        description="Regularized multilayer perceptrons on your data. Without a "
+        "command, runs a demo: RegMLPClassifier on load_digits with five "
+        "penalties.",
+    )
+    _add_demo_arguments(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_fit_command(commands)
+    _add_cv_command(commands)
+    _add_path_command(commands)
     return parser
 
 
-# -- the commands ---------------------------------------------------------------
-
-
-def _model_params(args):
-    params = {
-        "hidden_layer_sizes": args.hidden,
-        "penalty": args.penalty,
-        "l1_ratio": args.l1_ratio,
-        "init": args.init,
-        "activation": args.activation,
-        "solver": args.solver,
-        "max_iter": args.max_iter,
-        "learning_rate_init": args.learning_rate_init,
-        "random_state": args.random_state,
-    }
-    if hasattr(args, "alpha"):
-        params["alpha"] = args.alpha
-    return params
-
-
-def _print_table(header, rows, file=None):
-    """The first column left-aligned, the others right-aligned."""
-    cells = [[str(c) for c in header], *([str(c) for c in row] for row in rows)]
-    widths = [max(len(row[k]) for row in cells) for k in range(len(header))]
-    for row in cells:
-        first, *rest = (
-            c.ljust(w) if k == 0 else c.rjust(w)
-            for k, (c, w) in enumerate(zip(row, widths, strict=True))
-        )
-        print("  ".join([first, *rest]).rstrip(), file=file)
-
-
-def _feature_list(names, indices, limit=8):
-    picked = [names[i] for i in indices]
-    if len(picked) > limit:
-        return ", ".join(picked[:limit]) + f", ... (+{len(picked) - limit})"
-    return ", ".join(picked) if picked else "none"
-
-
-def _fit_quietly(model, X, y):
-    """Fit, returning whether a ConvergenceWarning was raised (not printed)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        model.fit(X, y)
-    for w in caught:
-        if not issubclass(w.category, ConvergenceWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return not any(issubclass(w.category, ConvergenceWarning) for w in caught)
-
-
-def _scaled(model, args, task):
-    """The model with standardized features and, in regression, target."""
-    if args.no_scale:
-        return model
-    model = make_pipeline(StandardScaler(), model)
-    if task == "regression":
-        model = TransformedTargetRegressor(model, transformer=StandardScaler())
-    return model
-
-
-def _score_name(data):
-    return "accuracy" if data.task == "classification" else "R^2"
-
-
-def run_fit(args):
-    data = load(args.data, args.target, args.task)
-    if not 0 < args.test_size < 1:
-        raise CLIError(f"--test-size must be in (0, 1); got {args.test_size}")
-    stratify = data.y if data.task == "classification" else None
-    try:
-        X_train, X_test, y_train, y_test = train_test_split(
-            data.X,
-            data.y,
-            test_size=args.test_size,
-            random_state=args.random_state,
-            stratify=stratify,
-        )
-    except ValueError as e:
-        # e.g. a class with a single sample cannot be stratified
-        raise CLIError(f"cannot split {data.name!r} for testing: {e}") from e
-    Estimator = RegMLPClassifier if data.task == "classification" else RegMLPRegressor
-    model = _scaled(Estimator(**_model_params(args)), args, data.task)
-    start = time.perf_counter()
-    converged = _fit_quietly(model, X_train, y_train)
-    seconds = time.perf_counter() - start
-    mlp = model
-    if not args.no_scale:
-        # the fitted network, out of the Pipeline (and TransformedTargetRegressor)
-        mlp = getattr(model, "regressor_", model)[-1]
-    weights = np.concatenate([c.ravel() for c in mlp.coefs_])
-    selected = np.flatnonzero(np.any(mlp.coefs_[0] != 0, axis=1))
-    score = _score_name(data)
-    print(data.describe())
-    print(f"model: {mlp!r}")
-    print(f"split: {len(y_train)} train / {len(y_test)} test samples")
-    print()
-    rows = [
-        (f"train {score}", f"{model.score(X_train, y_train):.4f}"),
-        (f"test {score}", f"{model.score(X_test, y_test):.4f}"),
-        ("weight norm", f"{np.linalg.norm(weights):.4g}"),
-        ("exact zeros", f"{weights.size - np.count_nonzero(weights)} / {weights.size}"),
-        (
-            "selected features",
-            f"{selected.size} / {len(data.feature_names)}",
-        ),
-        ("epochs", f"{mlp.n_iter_}{'' if converged else ' (max-iter reached)'}"),
-        ("time", f"{seconds:.2f} s"),
-    ]
-    _print_table(("metric", "value"), rows)
-    if selected.size < len(data.feature_names):
-        print(f"\nselected: {_feature_list(data.feature_names, selected)}")
-    return 0
-
-
-def _standardized(data, args):
-    """X and y as the network sees them: standardized unless ``--no-scale``."""
-    if args.no_scale:
-        return data.X, data.y
-    X = StandardScaler().fit_transform(data.X)
-    y = data.y
-    if data.task == "regression":
-        y = StandardScaler().fit_transform(y.reshape(-1, 1)).ravel()
-    return X, y
-
-
-def _new_figure():
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise CLIError(
-            "--plot needs matplotlib: pip install matplotlib (or, from a clone, "
-            'pip install ".[plot]")'
-        ) from None
-    return Figure(figsize=(8, 4.8), layout="constrained")
-
-
-def _save(fig, filename):
-    try:
-        fig.savefig(filename, format="png", dpi=100)
-    except OSError as e:
-        raise CLIError(f"cannot write {filename!r}: {e.strerror or e}") from e
-    print(f"\nwrote {filename}")
-
-
-def run_cv(args):
-    data = load(args.data, args.target, args.task)
-    if args.cv < 2:
-        raise CLIError(f"--cv must be at least 2; got {args.cv}")
-    Estimator = (
-        RegMLPClassifierCV if data.task == "classification" else RegMLPRegressorCV
-    )
-    model = Estimator(alphas=args.alphas, cv=args.cv, **_model_params(args))
-    X, y = _standardized(data, args)
-    start = time.perf_counter()
-    _fit_quietly(model, X, y)
-    seconds = time.perf_counter() - start
-    results, path = model.cv_results_, model.path_
-    converged = path.get("converged")
-    print(data.describe())
-    print(
-        f"model: {type(model).__name__}, {args.cv}-fold CV of "
-        f"{_score_name(data)}, {len(model.alphas_)} alphas, {seconds:.1f} s"
-    )
-    print()
-    rows = []
-    for k, alpha in enumerate(model.alphas_):
-        marks = []
-        if alpha == model.alpha_:
-            marks.append("<- alpha_")
-        if alpha == model.alpha_1se_:
-            marks.append("<- alpha_1se_")
-        rows.append(
-            (
-                f"{alpha:.4g}",
-                f"{results['mean_test_score'][k]:.4f} ± "
-                f"{results['std_test_score'][k]:.4f}",
-                f"{path['n_selected_features'][k]}/{len(data.feature_names)}",
-                "-" if converged is None else ("yes" if converged[k] else "no"),
-                " ".join(marks),
-            )
-        )
-    _print_table(
-        ("alpha", f"CV {_score_name(data)}", "features", "converged", ""), rows
-    )
-    print(
-        f"\nalpha_ = {model.alpha_:.4g} (best mean score {model.best_score_:.4f}); "
-        f"alpha_1se_ = {model.alpha_1se_:.4g} (largest alpha within one "
-        "standard error)"
-    )
-    if args.plot:
-        from skregnet.plotting import RegularizationPathDisplay
-
-        fig = _new_figure()
-        display = RegularizationPathDisplay.from_estimator(model, ax=fig.subplots())
-        display.ax_.set_title(f"{data.name}: cross-validated path")
-        _save(fig, args.plot)
-    return 0
-
-
-def run_path(args):
-    data = load(args.data, args.target, args.task)
-    Estimator = RegMLPClassifier if data.task == "classification" else RegMLPRegressor
-    X, y = _standardized(data, args)
-    start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        points = regmlp_path(
-            X,
-            y,
-            alphas=args.alphas,
-            estimator=Estimator(),
-            return_weights=True,
-            **_model_params(args),
-        )
-    seconds = time.perf_counter() - start
-    unconverged = any(issubclass(w.category, ConvergenceWarning) for w in caught)
-    alphas = np.array([p.alpha for p in points])
-    # norms[k, j]: feature j's first-layer weight norm at alphas[k]
-    norms = np.array([np.linalg.norm(p.coefs[0], axis=1) for p in points])
-    names = data.feature_names
-    print(data.describe())
-    print(
-        f"path: penalty={args.penalty!r}, hidden={args.hidden}, {len(points)} "
-        f"alphas, {seconds:.1f} s"
-        + (" (some points stopped at max-iter)" if unconverged else "")
-    )
-    print()
-    _print_table(
-        ("alpha", "data loss", "weight norm", "features", "zero weights"),
-        [
-            (
-                f"{p.alpha:.4g}",
-                f"{p.data_loss:.4f}",
-                f"{p.weight_norm:.4g}",
-                f"{p.n_selected_features}/{len(names)}",
-                p.n_zero_weights,
-            )
-            for p in points
-        ],
-    )
-    # a feature's last alpha: the largest alpha at which it is still selected
-    alive = norms > 0
-    last = np.array(
-        [alphas[np.flatnonzero(col)[-1]] if col.any() else np.nan for col in alive.T]
-    )
-    order = np.argsort(-np.nan_to_num(last, nan=-np.inf), kind="stable")
-    print()
-    _print_table(
-        ("feature", "norm at weakest alpha", "last alpha selected"),
-        [
-            (
-                names[j],
-                f"{norms[0, j]:.4g}",
-                "never" if np.isnan(last[j]) else f"{last[j]:.4g}",
-            )
-            for j in order
-        ],
-    )
-    if args.plot:
-        fig = _new_figure()
-        ax = fig.subplots()
-        for j in order:
-            ax.plot(alphas, norms[:, j], marker=".", label=names[j])
-        ax.set_xscale("log")
-        ax.set_xlabel("alpha (penalty strength)")
-        ax.set_ylabel("first-layer weight norm of the feature")
-        ax.set_title(f"{data.name}: per-feature regularization path")
-        if len(names) <= 15:
-            fig.legend(loc="outside right upper", fontsize="small")
-        else:
-            # too many for a legend: name the strongest ones at the left end
-            for j in order[:10]:
-                ax.annotate(
-                    names[j],
-                    (alphas[0], norms[0, j]),
-                    xytext=(-4, 0),
-                    textcoords="offset points",
-                    ha="right",
-                    va="center",
-                    fontsize="x-small",
-                )
-            ax.set_xlim(alphas[0] / 4, None)
-        _save(fig, args.plot)
-    return 0
-
-
-def run_demo(args):
-    """Fit RegMLPClassifier on load_digits with five penalties."""
-    X, y = datasets.load_digits(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.3, stratify=y, random_state=args.demo_random_state
-    )
-    print(f"load_digits: {X_train.shape[0]} train / {X_test.shape[0]} test samples")
-    print(
-        f"{'penalty':>12} {'test acc':>9} {'|W|':>8} {'zeros':>7} {'epochs':>7} "
-        f"{'seconds':>8}"
-    )
-    for penalty in [None, "l2", "l1", "elasticnet", "group_lasso"]:
-        model = make_pipeline(
-            StandardScaler(),
-            RegMLPClassifier(
-                (64,),
-                penalty=penalty,
-                alpha=args.demo_alpha,
-                solver=args.demo_solver,
-                max_iter=args.demo_max_iter,
-                random_state=args.demo_random_state,
-            ),
-        )
-        start = time.perf_counter()
-        converged = _fit_quietly(model, X_train, y_train)
-        seconds = time.perf_counter() - start
-        mlp = model[-1]
-        weights = np.concatenate([c.ravel() for c in mlp.coefs_])
-        capped = "" if converged else "+"
-        print(
-            f"{penalty!s:>12} {model.score(X_test, y_test):9.4f} "
-            f"{np.linalg.norm(weights):8.2f} {np.sum(weights == 0):7d} "
-            f"{mlp.n_iter_:>6}{capped:1} {seconds:8.2f}"
-        )
-    print("(+: stopped at --max-iter before the loss settled)")
-    return 0
+# -- running --------------------------------------------------------------------
 
 
 COMMANDS = {"fit": run_fit, "cv": run_cv, "path": run_path, None: run_demo}

@@ -166,6 +166,10 @@ def test_cv_marks_alpha_and_alpha_1se_and_plots(tmp_path):
     assert float(marked.split()[0]) == pytest.approx(alpha, rel=1e-3)
     # the strongest alpha of the l1 grid leaves no feature
     assert rows[-1].split()[4] == "0/4"
+    # each point's own converged flag (path_["converged"]), not a placeholder
+    converged = [row.split()[5] for row in rows]
+    assert set(converged) <= {"yes", "no"} and "yes" in converged
+    assert "ConvergenceWarning" not in err  # the table says it
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert plot.stat().st_size > 10_000
     assert f"wrote {plot}" in out
@@ -185,6 +189,25 @@ def test_path_on_builtin_regression_data(tmp_path):
     assert len(features) == 10
     last = [float("inf") if v == "never" else float(v) for _, v in features]
     assert last == sorted(last, reverse=True)  # listed by how long they survive
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    "max_iter, note", [(3, True), (1000, False)], ids=["capped", "converged"]
+)
+def test_path_says_when_points_did_not_converge(csv_file, tmp_path, max_iter, note):
+    """The note comes from each point's ``converged``; the path's
+    ConvergenceWarning is not printed. The plot works on a CSV's columns."""
+    plot = tmp_path / "path.png"
+    status, out, err = run(
+        "path", csv_file, "--target", "label", "--alphas", "3", "--solver",
+        "lbfgs", "--hidden", "none", "--max-iter", max_iter, "--plot", plot,
+    )  # fmt: skip
+    assert status == 0, err
+    assert ("(some points stopped at max-iter)" in out) == note
+    assert "ConvergenceWarning" not in err
+    features = re.findall(r"^(x0|x1|noise|amount)\s", out, re.M)
+    assert sorted(features) == ["amount", "noise", "x0", "x1"]
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -29,7 +29,7 @@ from skregnet._losses import LOSSES
 from skregnet._network import Layout, Network
 from skregnet._penalties import PENALTIES, make_penalty
 from skregnet._schedules import ALPHA_SCHEDULES, resolve_schedule
-from skregnet._solvers import SOLVERS
+from skregnet._solvers import SOLVERS, run_solver
 from skregnet._training import (
     Dataset,
     History,
@@ -271,7 +271,7 @@ class BaseRegMLP(BaseEstimator, ABC):
                 run.state = self._new_state(solver, run)
             elif keep_state:
                 run.state.restart()
-            interrupted = self._run_solver(solver, run)
+            interrupted = run_solver(solver, run)
             self._store(run, solver)
             stored = True
         except BaseException:  # an error, or an interrupt before training
@@ -313,23 +313,6 @@ class BaseRegMLP(BaseEstimator, ABC):
         return solver.init_state(
             self.get_params(), layout.n_params, layout.n_coef, run.params.dtype
         )
-
-    @staticmethod
-    def _run_solver(solver, run):
-        """Run the solver on consistent starting weights; whether it was
-        interrupted (the run is then made consistent here)."""
-        run.project()  # the constraints hold from the first weights
-        run.checkpoint()
-        try:
-            # overflows are caught as divergence by the solvers
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                solver.fit(run)
-        except KeyboardInterrupt:
-            _interrupted(solver, run)
-            return True
-        if run.history.n_iter == 0:  # stopped in its first epoch: say where
-            _record_weights(run)
-        return False
 
     def _problem(self, layout):
         """The objective for this estimator's parameters."""
@@ -579,33 +562,3 @@ class BaseRegMLP(BaseEstimator, ABC):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-def _interrupted(solver, run):
-    """Make an interrupted run consistent: finite weights within the
-    constraints, the last record describing them when the solver's records
-    do (full batch) or when this fit has none yet."""
-    history, params = run.history, run.params
-    history.end("interrupted", "Training interrupted by user.")
-    if solver.records_describe_weights or not np.isfinite(params).all():
-        params[...] = run.fallback
-    if run.stopping.best_params is not None:
-        params[...] = run.stopping.best_params
-    run.project()
-    if solver.records_describe_weights or history.n_iter == 0:
-        _record_weights(run)
-
-
-def _record_weights(run):
-    """Make the last record describe ``run.params`` (a new one when the fit
-    has none): J at the weights, on all the training data."""
-    history, params = run.history, run.params
-    alpha = history.records[-1][0] if history.records else run.problem.alpha
-    with np.errstate(all="ignore"):
-        data, penalty = run.problem.terms(params, run.train, alpha)
-        if not np.isfinite(data + penalty) and not np.array_equal(params, run.fallback):
-            params[...] = run.fallback
-            data, penalty = run.problem.terms(params, run.train, alpha)
-        if not np.isfinite(data):
-            run.problem.check_outputs(params, run.train)
-    history.amend(alpha, data, penalty)

@@ -26,6 +26,8 @@ only where it is at most ``tol``, or at ``max_iter`` / ``max_fun``.
 Adding a solver is one class here and one line in ``SOLVERS``.
 """
 
+import numpy as np
+
 from skregnet._blas import scipy_blas_single_threaded
 from skregnet._full_batch import FISTA, LBFGSB
 from skregnet._optimizers import AdamOptimizer, SGDOptimizer
@@ -102,3 +104,57 @@ SOLVERS = {
     "adam": StochasticSolver(AdamOptimizer),
     "lbfgs": LBFGSSolver(),
 }
+
+
+def run_solver(solver, run):
+    """Run ``solver`` on ``run`` from consistent starting weights; whether it
+    was interrupted.
+
+    The one place where every fit ends: however the solver stops, or when a
+    ``KeyboardInterrupt`` lands anywhere in it, the run is left consistent
+    (finite weights within the constraints, a last record describing them
+    when the solver's records do, or when the fit has none) and its history
+    says why it stopped.
+    """
+    run.project()  # the constraints hold from the first weights
+    run.checkpoint()
+    try:
+        # overflows are caught as divergence by the solvers
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            solver.fit(run)
+    except KeyboardInterrupt:
+        _interrupted(solver, run)
+        return True
+    if run.history.n_iter == 0:  # stopped in its first epoch: say where
+        _record_weights(run)
+    return False
+
+
+def _interrupted(solver, run):
+    """Make an interrupted run consistent: finite weights within the
+    constraints, the last record describing them when the solver's records
+    do (full batch) or when this fit has none yet."""
+    history, params = run.history, run.params
+    history.end("interrupted", "Training interrupted by user.")
+    if solver.records_describe_weights or not np.isfinite(params).all():
+        params[...] = run.fallback
+    if run.stopping.best_params is not None:
+        params[...] = run.stopping.best_params
+    run.project()
+    if solver.records_describe_weights or history.n_iter == 0:
+        _record_weights(run)
+
+
+def _record_weights(run):
+    """Make the last record describe ``run.params`` (a new one when the fit
+    has none): J at the weights, on all the training data."""
+    history, params = run.history, run.params
+    alpha = history.records[-1][0] if history.records else run.problem.alpha
+    with np.errstate(all="ignore"):
+        data, penalty = run.problem.terms(params, run.train, alpha)
+        if not np.isfinite(data + penalty) and not np.array_equal(params, run.fallback):
+            params[...] = run.fallback
+            data, penalty = run.problem.terms(params, run.train, alpha)
+        if not np.isfinite(data):
+            run.problem.check_outputs(params, run.train)
+    history.amend(alpha, data, penalty)

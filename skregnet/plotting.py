@@ -62,6 +62,18 @@ def _mark_alphas(ax, alpha, alpha_1se, show_1se, lines):
     return handles
 
 
+#: the colours of named lines: matplotlib's tab10 without its grey
+_COLORS = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C8", "C9"]
+
+
+def _by_survival(norms):
+    """Feature indices ordered by the last alpha at which their norm is not
+    zero (latest first), then by their norm at the weakest alpha."""
+    alive = norms > 0
+    last = np.where(alive.any(axis=0), alive.shape[0] - np.argmax(alive[::-1], 0), 0)
+    return np.lexsort((-norms[0], -last))
+
+
 def _cv_estimator(estimator):
     """The CV estimator (the last step of a Pipeline) and the names of the
     features it was fitted on (``None`` when X had none)."""
@@ -211,6 +223,7 @@ class RegularizationPathDisplay:
             )
             self.ax_features_.set_ylabel("selected features", color="C2")
             self.ax_features_.set_ylim(bottom=0)
+            self.ax_features_.yaxis.get_major_locator().set_params(integer=True)
             handles.append(lines["n_selected_features"])
         handles += _mark_alphas(ax, self.alpha, self.alpha_1se, show_1se, lines)
         lines["legend"] = ax.legend(
@@ -406,8 +419,8 @@ class FeaturePathDisplay:
         ax : matplotlib Axes, default=None
             Where to draw; a new figure (constrained layout) when None.
         max_labels : int, default=10
-            How many features to name in the legend (the strongest at the
-            weakest alpha); the others are drawn in grey.
+            How many features to name in the legend (those that survive
+            longest); the others are drawn in light grey.
         show_1se : bool, default=True
             Whether to mark ``alpha_1se`` too.
 
@@ -422,13 +435,13 @@ class FeaturePathDisplay:
         norms = np.asarray(self.feature_norms, dtype=float)
         names = self.feature_names or [f"x{j}" for j in range(norms.shape[1])]
         _alpha_axis(ax, alphas)
-        order = np.argsort(-norms[0], kind="stable")
+        order = _by_survival(norms)
         named = set(order[:max_labels].tolist())
         lines = {"features": [None] * norms.shape[1]}
         for rank, j in enumerate(order):
-            style = {"color": f"C{rank % 10}", "label": names[j]}
+            style = {"color": _COLORS[rank % len(_COLORS)], "label": names[j]}
             if j not in named:
-                style = {"color": "0.75", "linewidth": 0.8, "zorder": 1}
+                style = {"color": "0.8", "linewidth": 0.8, "zorder": 1}
             (lines["features"][j],) = ax.plot(alphas, norms[:, j], **style)
         handles = [lines["features"][j] for j in order[:max_labels]]
         handles += _mark_alphas(ax, self.alpha, self.alpha_1se, show_1se, lines)

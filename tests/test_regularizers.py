@@ -21,7 +21,6 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skregnet import RegMLPClassifier, RegMLPRegressor
-from skregnet._constraints import Constraints
 from skregnet._losses import LOSSES
 from skregnet._network import Layout, Network
 from skregnet._penalties import make_penalty
@@ -225,27 +224,6 @@ def test_float32_keeps_exact_zeros_and_constraints(solver):
         norms = np.linalg.norm(W.astype(np.float64), axis=0)
         assert np.all(norms <= 2.0 * (1 + 4 * np.finfo(np.float32).eps))
         assert np.all(np.abs(W) <= 1.0)
-
-
-def test_projections_act_on_columns_and_entries():
-    """max_norm is per unit (a column: the unit's incoming weights) and only
-    shrinks; weight_clip is per weight."""
-    W1 = np.array([[3.0, 0.0, 0.3], [4.0, 0.1, 0.4]])
-    W2 = np.array([[0.5], [2.0], [0.0]])
-    layout = Layout([2, 3, 1])
-
-    def projected(**constraints):
-        params = np.concatenate([W1.ravel(), W2.ravel(), np.zeros(4)])
-        coefs = layout.coefs(params)
-        Constraints(**constraints).project(coefs, params[: layout.n_coef])
-        return coefs
-
-    W1_new, W2_new = projected(max_norm=1.0)
-    assert_allclose(W1_new, [[0.6, 0.0, 0.3], [0.8, 0.1, 0.4]], rtol=1e-15)
-    assert_allclose(W2_new, W2 / np.linalg.norm(W2), rtol=1e-15)
-    W1_new, W2_new = projected(weight_clip=0.35)
-    assert_array_equal(W1_new, [[0.35, 0.0, 0.3], [0.35, 0.1, 0.35]])
-    assert_array_equal(W2_new, [[0.35], [0.35], [0.0]])
 
 
 # -- dropout ----------------------------------------------------------------------

@@ -180,14 +180,3 @@ def test_inverse_loss_measures_from_the_floor():
     losses, floor = [-1.0, -2.0, -2.5], -3.0
     assert inverse_loss(3, losses, 0.1, floor) == pytest.approx(0.1 * 2.0 / 0.5)
     assert inverse_loss(3, [1.0, 0.5], 0.1) == pytest.approx(0.2)
-
-
-def test_poisson_floor_is_the_loss_at_a_perfect_fit():
-    from skregnet._losses import LOSSES
-
-    y = np.array([[0.0], [1.0], [4.0]])
-    w = np.full(3, 1 / 3)
-    poisson = LOSSES["poisson"]
-    assert poisson.floor(y, w) == pytest.approx(poisson.value(y, y.copy(), w))
-    for name in ("squared_error", "binary_log_loss", "log_loss"):
-        assert LOSSES[name].floor(y, w) == 0.0

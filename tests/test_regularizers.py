@@ -165,22 +165,6 @@ def test_group_lasso_lbfgs_is_exact_kkt_point():
     assert np.all(np.linalg.norm(G1[zero_rows], axis=1) < est.alpha)
 
 
-def test_group_lasso_alpha_max_zeroes_the_first_layer():
-    """With no hidden layer the objective is convex: above alpha_max every
-    feature is dropped, just below it some survive."""
-    est = RegMLPClassifier((), penalty="group_lasso", alpha=1.0, solver="lbfgs")
-    est.fit(X_noisy, y_noisy)
-    assert np.count_nonzero(est.coefs_[0]) == 0
-    assert_array_equal(est.feature_importances_, 0.0)
-    Y = y_noisy.reshape(-1, 1).astype(float)
-    # the data gradient at w = 0 (with the fitted intercept) gives alpha_max
-    penalty, _, grad0, _ = _smooth_grad(est, X_noisy, Y)
-    alpha_max = penalty.alpha_max(grad0)
-    for alpha, all_zero in [(1.01 * alpha_max, True), (0.9 * alpha_max, False)]:
-        est.set_params(alpha=alpha).fit(X_noisy, y_noisy)
-        assert (np.count_nonzero(est.coefs_[0]) == 0) == all_zero
-
-
 def test_select_from_model_keeps_the_informative_features():
     est = RegMLPClassifier(
         (8,), penalty="group_lasso", alpha=0.03, solver="lbfgs", random_state=0

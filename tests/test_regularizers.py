@@ -14,9 +14,6 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import xlogy
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_selection import SelectFromModel
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -114,154 +111,10 @@ def _penalty_value(est, alpha):
 # -- group lasso ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("solver", SOLVERS)
-def test_group_lasso_zeroes_whole_rows_of_uninformative_features(solver):
-    est = RegMLPClassifier(
-        (8,),
-        penalty="group_lasso",
-        alpha=0.03,
-        solver=solver,
-        random_state=0,
-        **SOLVER_PARAMS[solver],
-    ).fit(X_noisy, y_noisy)
-    W1 = est.coefs_[0]
-    row_nonzeros = np.count_nonzero(W1, axis=1)
-    # a row is all zero or (generically) all nonzero: groups, not single weights
-    assert set(row_nonzeros) <= {0, W1.shape[1]}
-    dropped = np.flatnonzero(row_nonzeros == 0)
-    assert np.isin(NOISE, dropped).mean() >= 0.8
-    assert not np.isin(INFORMATIVE, dropped).any()
-    assert est.score(X_noisy, y_noisy) > 0.95
-
-    importances = est.feature_importances_
-    assert_array_equal(importances[dropped], 0.0)
-    assert np.all(importances[INFORMATIVE] > 0)
-    assert_allclose(importances.sum(), 1.0, rtol=1e-12)
-
-
-def test_group_lasso_lbfgs_is_exact_kkt_point():
-    """lbfgs solves the group lasso exactly (proximal gradient), not by subgradient:
-    zero rows are exact and the KKT conditions hold at the solution."""
-    est = RegMLPClassifier(
-        (8,),
-        activation="tanh",  # a smooth data term, so KKT is well defined
-        penalty="group_lasso",
-        alpha=0.03,
-        solver="lbfgs",
-        tol=1e-8,
-        max_iter=5000,
-        random_state=0,
-    ).fit(X_noisy, y_noisy)
-    Y = y_noisy.reshape(-1, 1).astype(float)
-    penalty, w, grad_w, grad_b = _smooth_grad(est, X_noisy, Y)
-    zero_rows = np.flatnonzero(~est.coefs_[0].any(axis=1))
-    assert np.isin(NOISE, zero_rows).mean() >= 0.8
-
-    assert np.max(penalty.subdiff_distance(w, grad_w, est.alpha)) < 1e-7
-    assert np.max(np.abs(grad_b)) < 1e-7
-    # a zero group is optimal iff its gradient lies in the alpha-ball, strictly
-    # inside here: the rows are zero because the penalty wants them zero
-    G1 = grad_w[: est.coefs_[0].size].reshape(est.coefs_[0].shape)
-    assert np.all(np.linalg.norm(G1[zero_rows], axis=1) < est.alpha)
-
-
-def test_select_from_model_keeps_the_informative_features():
-    est = RegMLPClassifier(
-        (8,), penalty="group_lasso", alpha=0.03, solver="lbfgs", random_state=0
-    )
-    # the default threshold ('mean' for a non-'l1' penalty) and a tiny one,
-    # which keeps exactly the features whose first-layer row is not zero
-    for threshold in [None, 1e-12]:
-        pipe = make_pipeline(
-            SelectFromModel(est, threshold=threshold), LogisticRegression()
-        ).fit(X_noisy, y_noisy)
-        selector = pipe[0]
-        support = selector.get_support()
-        assert support[INFORMATIVE].all()
-        assert support[NOISE].mean() <= 0.2
-        if threshold is not None:
-            assert_array_equal(support, selector.estimator_.coefs_[0].any(axis=1))
-        assert pipe.score(X_noisy, y_noisy) > 0.95
-
-
 # -- max_norm and weight_clip -----------------------------------------------------
 
 
-@pytest.mark.parametrize("solver", SOLVERS)
-def test_float32_keeps_exact_zeros_and_constraints(solver):
-    """In float32 too: exact zero rows, and the constraints up to float32's
-    rounding of the rescaled weights."""
-    est = RegMLPClassifier(
-        (8,),
-        penalty="group_lasso",
-        alpha=0.03,
-        max_norm=2.0,
-        weight_clip=1.0,
-        solver=solver,
-        random_state=0,
-        **SOLVER_PARAMS[solver],
-    ).fit(X_noisy.astype(np.float32), y_noisy)
-    assert all(W.dtype == np.float32 for W in est.coefs_)
-    dropped = np.flatnonzero(~est.coefs_[0].any(axis=1))
-    assert np.isin(NOISE, dropped).mean() >= 0.8
-    for W in est.coefs_:
-        norms = np.linalg.norm(W.astype(np.float64), axis=0)
-        assert np.all(norms <= 2.0 * (1 + 4 * np.finfo(np.float32).eps))
-        assert np.all(np.abs(W) <= 1.0)
-
-
 # -- dropout ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "Estimator, X, y",
-    [
-        (RegMLPClassifier, X_clf, y_clf),
-        (RegMLPRegressor, X_reg, y_reg),
-    ],
-    ids=["classifier", "regressor"],
-)
-def test_dropout_is_reproducible_and_changes_training(Estimator, X, y):
-    params = dict(hidden_layer_sizes=(16, 8), max_iter=20, batch_size=32)
-    a = Estimator(dropout=0.3, random_state=0, **params).fit(X, y)
-    b = Estimator(dropout=0.3, random_state=0, **params).fit(X, y)
-    _assert_same_params(a, b)
-    assert a.loss_curve_ == b.loss_curve_
-    c = Estimator(dropout=0.3, random_state=1, **params).fit(X, y)
-    d = Estimator(dropout=0.0, random_state=0, **params).fit(X, y)
-    for other in (c, d):
-        assert not np.allclose(a.coefs_[0], other.coefs_[0])
-
-
-@pytest.mark.parametrize("solver", STOCHASTIC)
-def test_dropout_zero_is_no_dropout(solver):
-    params = dict(hidden_layer_sizes=(8,), solver=solver, max_iter=10, random_state=0)
-    a = RegMLPClassifier(dropout=0.0, **params).fit(X_clf, y_clf)
-    b = RegMLPClassifier(dropout=0, **params).fit(X_clf, y_clf)
-    c = RegMLPClassifier(**params).fit(X_clf, y_clf)
-    for other in (b, c):
-        _assert_same_params(a, other)
-
-
-def test_dropout_touches_hidden_units_only():
-    """A linear model has no hidden unit: dropout changes nothing."""
-    params = dict(hidden_layer_sizes=(), max_iter=10, random_state=0)
-    a = RegMLPRegressor(dropout=0.5, **params).fit(X_reg, y_reg)
-    b = RegMLPRegressor(**params).fit(X_reg, y_reg)
-    assert_array_equal(a.coefs_[0], b.coefs_[0])
-
-
-def test_predictions_use_no_dropout():
-    est = RegMLPClassifier((16, 8), dropout=0.5, max_iter=20, random_state=0)
-    est.fit(X_clf, y_clf)
-    proba = est.predict_proba(X_clf)
-    assert_array_equal(proba, est.predict_proba(X_clf))  # no randomness left
-    # the deterministic forward pass with every unit, unscaled
-    A = X_clf
-    for W, b in zip(est.coefs_[:-1], est.intercepts_[:-1], strict=True):
-        A = np.maximum(A @ W + b, 0)
-    p1 = 1 / (1 + np.exp(-(A @ est.coefs_[-1] + est.intercepts_[-1])))
-    assert_allclose(proba[:, 1], p1.ravel(), rtol=1e-10)
 
 
 @pytest.mark.parametrize(

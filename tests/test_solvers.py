@@ -288,6 +288,24 @@ def test_full_batch_stops_within_tol_of_a_kkt_point(penalty):
     assert biases <= tol
 
 
+def test_group_lasso_zero_rows_are_optimal_not_numerical():
+    """The full-batch solution of the group lasso (FISTA) is a KKT point
+    whose zero rows are the noise features', with their gradients strictly
+    inside the alpha-ball: they are zero because the penalty wants them so."""
+    problem = _problem(penalty="group_lasso", alpha=0.02)
+    params = _initial_params(problem)
+    _fit("lbfgs", problem, params, _config(tol=1e-8, max_iter=5000))
+    weights, biases = _kkt(problem, params)
+    assert weights < 1e-7 and biases < 1e-7
+    W1 = problem.network.layout.coefs(params)[0]
+    zero_rows = np.flatnonzero(~W1.any(axis=1))
+    assert_array_equal(zero_rows, [3, 4, 5])
+    grad = np.empty_like(params)
+    problem.network.loss_grad(params, X, Y, UNIFORM, grad)
+    G1 = problem.network.layout.coefs(grad)[0]
+    assert np.all(np.linalg.norm(G1[zero_rows], axis=1) < 0.9 * problem.alpha)
+
+
 # -- the full-batch method -------------------------------------------------------------
 
 CONSTRAINTS = {

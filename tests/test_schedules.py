@@ -154,26 +154,6 @@ def test_callable_through_the_estimator(seed):
     assert_allclose(est.alpha_curve_, [0.1 / (1 + e) for e in range(5)], rtol=1e-14)
 
 
-def test_callable_through_the_estimator_invalid_raises(seed):
-    def schedule(epoch, data_loss, alpha):
-        return alpha if epoch < 2 else float("nan")
-
-    with pytest.raises(ValueError, match="alpha_schedule"):
-        _fit(seed, alpha=0.1, alpha_schedule=schedule, max_iter=5)
-
-
-@pytest.mark.parametrize(
-    "schedule",
-    ["inverse_loss", lambda epoch, loss, alpha: alpha],
-    ids=["str", "callable"],
-)
-def test_lbfgs_rejects_a_changing_alpha(schedule, seed):
-    X, y = _data(seed)
-    est = RegMLPRegressor((4,), solver="lbfgs", alpha_schedule=schedule)
-    with pytest.raises(ValueError, match="alpha_schedule"):
-        est.fit(X, y)
-
-
 def test_inverse_loss_measures_from_the_floor():
     """Regression: Poisson's data term is negative once the fit is good, which
     sent inverse_loss to its cap; the rule runs on the loss minus its floor."""

@@ -72,16 +72,28 @@ def test_invalid_value_lists_the_allowed_ones():
     assert "Got 'kaiming' instead" in str(err.value)
 
 
+LBFGS_FIXED = [
+    ("alpha_schedule", "inverse_loss"),
+    ("alpha_schedule", lambda epoch, data_loss, alpha: alpha),  # even a constant one
+    ("dropout", 0.5),
+    ("weight_decay", 0.1),
+]
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=lambda e: e.__name__)
 @pytest.mark.parametrize(
     "name, value",
-    [("alpha_schedule", "inverse_loss"), ("dropout", 0.5), ("weight_decay", 0.1)],
+    LBFGS_FIXED,
+    ids=["inverse_loss", "callable_schedule", "dropout", "weight_decay"],
 )
-def test_lbfgs_rejects_objectives_that_change(name, value):
-    model = RegMLPRegressor(solver="lbfgs", **{name: value})
+def test_lbfgs_rejects_objectives_that_change(Estimator, name, value):
+    """SPEC §4: lbfgs minimizes one fixed objective."""
+    y = y_class if Estimator is RegMLPClassifier else y_reg
+    model = Estimator(solver="lbfgs", **{name: value})
     with pytest.raises(
         ValueError, match=f"solver='lbfgs' needs a fixed objective: {name}"
     ):
-        model.fit(X, y_reg)
+        model.fit(X, y)
 
 
 def test_bad_callables_are_reported():
@@ -91,11 +103,12 @@ def test_bad_callables_are_reported():
     with pytest.raises(ValueError, match=r"shape \(fan_in, fan_out\)"):
         RegMLPRegressor((3,), init=wrong_shape).fit(X, y_reg)
 
-    def negative(epoch, data_loss, alpha):
-        return -1.0
+    def bad_later(epoch, data_loss, alpha):
+        # every epoch's value is checked, not only the first
+        return alpha if epoch < 2 else -1.0
 
     with pytest.raises(ValueError, match="alpha_schedule must return a finite float"):
-        RegMLPRegressor((3,), alpha_schedule=negative).fit(X, y_reg)
+        RegMLPRegressor((3,), alpha_schedule=bad_later, max_iter=5).fit(X, y_reg)
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=lambda e: e.__name__)

@@ -1,4 +1,7 @@
-"""``RegMLPClassifierCV`` / ``RegMLPRegressorCV``: alpha by cross-validation."""
+"""The CV estimators of ``skregnet._cv``: alpha chosen by cross-validation.
+
+scikit-learn's estimator checks for them are in ``test_common.py``.
+"""
 
 import warnings
 
@@ -11,7 +14,6 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skregnet import (
     RegMLPClassifier,
@@ -20,39 +22,6 @@ from skregnet import (
     RegMLPRegressorCV,
     regmlp_path,
 )
-
-# Small, fast configurations: full-batch Adam (n_samples <= 200) keeps
-# sample_weight exactly equivalent to repeating samples, as the estimator
-# checks demand. No expected failures.
-CHECKED = [
-    RegMLPClassifierCV(
-        (4,), alphas=[1e-3, 1e-1], cv=3, learning_rate_init=0.05, max_iter=50
-    ),
-    RegMLPRegressorCV(
-        (),
-        alphas=3,
-        alpha_min_ratio=0.1,
-        cv=3,
-        penalty="group_lasso",
-        learning_rate_init=0.05,
-        max_iter=50,
-    ),
-    RegMLPClassifierCV(
-        (4,),
-        alphas=3,
-        cv=3,
-        penalty="l1",
-        learning_rate_init=0.05,
-        max_iter=50,
-        alpha_rule="1se",
-    ),
-]
-
-
-@parametrize_with_checks(CHECKED)
-def test_sklearn_compatible_estimator(estimator, check):
-    check(estimator)
-
 
 X_clf, y_clf = make_classification(
     n_samples=150, n_features=6, n_informative=3, random_state=0

@@ -2,7 +2,6 @@
 scikit-learn's MLPClassifier: partial_fit, warm_start, early stopping,
 schedules, verbose output, targets of every kind, curves and attributes."""
 
-import pickle
 import re
 import warnings
 
@@ -587,12 +586,3 @@ def test_grid_search_over_penalty_alpha_init_in_a_pipeline():
     assert len(search.cv_results_["params"]) == 8
     assert search.best_score_ > 0.8
     assert search.best_estimator_.score(X, y) > 0.8
-
-
-def test_pickle_round_trip_keeps_training_state():
-    model = RegMLPRegressor((8,), max_iter=5, random_state=0).fit(X_reg, y_reg)
-    clone = pickle.loads(pickle.dumps(model))
-    assert_array_equal(clone.predict(X_reg), model.predict(X_reg))
-    model.partial_fit(X_reg, y_reg)
-    clone.partial_fit(X_reg, y_reg)
-    assert_array_equal(clone.coefs_[0], model.coefs_[0])

@@ -108,7 +108,13 @@ def test_partial_fit_equals_fit_epoch_by_epoch():
     model = RegMLPClassifier(**params)
     for _ in range(5):
         model.partial_fit(X_digits, y_digits, classes=np.unique(y_digits))
-    assert_allclose(model.coefs_[0], fitted.coefs_[0], rtol=1e-12)
+    got_all, expected_all = (
+        model.coefs_ + model.intercepts_,
+        fitted.coefs_ + fitted.intercepts_,
+    )
+    for got, expected in zip(got_all, expected_all, strict=True):
+        assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+    assert model.n_iter_ == 1  # each partial_fit is one epoch
     assert model.t_ == fitted.t_ == 5 * X_digits.shape[0]
     assert model.loss_curve_ == pytest.approx(fitted.loss_curve_, rel=1e-12)
 

@@ -2,9 +2,15 @@
 
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skregnet import RegMLPClassifier, RegMLPRegressor
+from skregnet import (
+    RegMLPClassifier,
+    RegMLPClassifierCV,
+    RegMLPRegressor,
+    RegMLPRegressorCV,
+)
 
 rng = np.random.RandomState(0)
 X = rng.normal(size=(30, 4))
@@ -161,10 +167,13 @@ def test_sample_weight_errors():
         RegMLPRegressor(max_iter=2).fit(X, y_reg, sample_weight=-np.ones(30))
 
 
-def test_unfitted_estimator_raises_not_fitted():
-    from sklearn.exceptions import NotFittedError
-
-    with pytest.raises(NotFittedError):
-        RegMLPClassifier().predict(X)
-    with pytest.raises(NotFittedError):
-        RegMLPRegressor().feature_importances_  # noqa: B018
+@pytest.mark.parametrize(
+    "Estimator",
+    [RegMLPClassifier, RegMLPRegressor, RegMLPClassifierCV, RegMLPRegressorCV],
+    ids=lambda e: e.__name__,
+)
+def test_unfitted_feature_importances_raise_not_fitted(Estimator):
+    """As predict and the other methods do (scikit-learn's
+    check_estimators_unfitted, in test_common)."""
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        Estimator().feature_importances_  # noqa: B018

@@ -1,6 +1,9 @@
-"""Behaviour of RegMLPClassifier / RegMLPRegressor that users meet, as in
-scikit-learn's MLPClassifier: partial_fit, warm_start, early stopping,
-schedules, verbose output, targets of every kind, curves and attributes."""
+"""The estimators of ``skregnet._base`` / ``skregnet._mlp``, as users meet them.
+
+As in scikit-learn's MLPClassifier: determinism, partial_fit, warm_start,
+early stopping, verbose output, targets of every kind, curves and fitted
+attributes, feature selection, dropout, the zeros-init symmetry, faults.
+"""
 
 import re
 import warnings

@@ -1,4 +1,4 @@
-"""The regularization path: ``regmlp_path`` and its data-driven alpha grid."""
+"""The regularization path of ``skregnet._path``: ``regmlp_path``, its alpha grid."""
 
 import warnings
 

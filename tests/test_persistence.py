@@ -1,4 +1,4 @@
-"""SPEC §6: pickle, joblib and skops round-trips give identical predictions."""
+"""SPEC §6: pickle, joblib and skops round-trips: the same predictions and state."""
 
 import pickle
 

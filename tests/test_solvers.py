@@ -207,15 +207,16 @@ def test_objective_decreases_and_the_last_record_is_j(solver, penalty):
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_history_counters_agree_with_the_curves(solver):
-    """A continued history (warm start): the curves grow by this fit's
-    ``n_iter``, ``t`` by the samples seen (stochastic solvers only)."""
+    """One record per epoch (iteration); continued (a warm start, or
+    partial_fit's one epoch), the curves grow by this fit's ``n_iter`` and
+    ``t`` by the samples seen (stochastic solvers only)."""
     problem = _problem()
     params = _initial_params(problem)
     with pytest.warns(ConvergenceWarning):
         history, _ = _fit(solver, problem, params, _config(max_iter=12, tol=0))
     assert history.n_iter == 12
-    lengths = {len(history.loss_curve), len(history.data_loss_curve)}
-    assert lengths | {len(history.alpha_curve)} == {12}
+    assert len(history.loss_curve) == len(history.data_loss_curve) == 12
+    assert len(history.alpha_curve) == 12
     assert history.alpha_curve == [0.02] * 12
 
     continued = History(

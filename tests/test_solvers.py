@@ -352,15 +352,15 @@ def test_stochastic_method_is_the_optimizer(penalty, solver, name):
     assert method == name
 
 
-def test_fixed_objective_parameters_are_estimator_parameters():
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_fixed_objective_parameters_are_estimator_parameters(solver):
     """What a solver needs at its default (SPEC §4: lbfgs raises on the
     others) names real parameters, with their real defaults."""
     from skregnet import RegMLPRegressor
 
     defaults = RegMLPRegressor().get_params()
-    for solver in SOLVERS.values():
-        for name, value in solver.fixed_objective.items():
-            assert defaults[name] == value
+    for name, value in SOLVERS[solver].fixed_objective.items():
+        assert defaults[name] == value
 
 
 # -- stopping --------------------------------------------------------------------------

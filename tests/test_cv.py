@@ -1,4 +1,7 @@
-"""``RegMLPClassifierCV`` / ``RegMLPRegressorCV``: alpha by cross-validation."""
+"""The CV estimators of ``skregnet._cv``: alpha chosen by cross-validation.
+
+scikit-learn's estimator checks for them are in ``test_common.py``.
+"""
 
 import warnings
 
@@ -11,7 +14,6 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skregnet import (
     RegMLPClassifier,
@@ -20,39 +22,6 @@ from skregnet import (
     RegMLPRegressorCV,
     regmlp_path,
 )
-
-# Small, fast configurations: full-batch Adam (n_samples <= 200) keeps
-# sample_weight exactly equivalent to repeating samples, as the estimator
-# checks demand. No expected failures.
-CHECKED = [
-    RegMLPClassifierCV(
-        (4,), alphas=[1e-3, 1e-1], cv=3, learning_rate_init=0.05, max_iter=50
-    ),
-    RegMLPRegressorCV(
-        (),
-        alphas=3,
-        alpha_min_ratio=0.1,
-        cv=3,
-        penalty="group_lasso",
-        learning_rate_init=0.05,
-        max_iter=50,
-    ),
-    RegMLPClassifierCV(
-        (4,),
-        alphas=3,
-        cv=3,
-        penalty="l1",
-        learning_rate_init=0.05,
-        max_iter=50,
-        alpha_rule="1se",
-    ),
-]
-
-
-@parametrize_with_checks(CHECKED)
-def test_sklearn_compatible_estimator(estimator, check):
-    check(estimator)
-
 
 X_clf, y_clf = make_classification(
     n_samples=150, n_features=6, n_informative=3, random_state=0
@@ -222,17 +191,37 @@ def test_refit_false_keeps_the_search_only():
 
 
 def test_sample_weight_groups_and_scoring():
+    """Integer sample weights act as repeated rows, in each fold's fit and in
+    its score; ``groups`` choose the folds; ``scoring`` is the one asked for."""
     sw = np.random.RandomState(0).randint(1, 3, size=X_reg.shape[0])
     groups = np.arange(X_reg.shape[0]) % 4
-    model = RegMLPRegressorCV(
+    kwargs = dict(
         alphas=ALPHAS[:2],
         cv=GroupKFold(4),
         scoring="neg_mean_absolute_error",
         random_state=0,
         **NET,
-    ).fit(X_reg, y_reg, sample_weight=sw, groups=groups)
-    assert model.n_splits_ == 4
-    assert np.all(model.cv_results_["mean_test_score"] < 0)
+    )
+    weighted = RegMLPRegressorCV(**kwargs).fit(
+        X_reg, y_reg, sample_weight=sw, groups=groups
+    )
+    repeated = RegMLPRegressorCV(**kwargs).fit(
+        np.repeat(X_reg, sw, axis=0), np.repeat(y_reg, sw), groups=np.repeat(groups, sw)
+    )
+    unweighted = RegMLPRegressorCV(**kwargs).fit(X_reg, y_reg, groups=groups)
+    assert weighted.n_splits_ == 4
+
+    def fold_scores(model):  # one fold per group, in any order
+        results = model.cv_results_
+        return np.sort([results[f"split{k}_test_score"] for k in range(4)], axis=0)
+
+    assert_allclose(fold_scores(weighted), fold_scores(repeated), rtol=1e-7)
+    assert not np.allclose(fold_scores(weighted), fold_scores(unweighted))
+    # a negative error, where the default R^2 is positive on these folds
+    assert np.all(weighted.cv_results_["mean_test_score"] < 0)
+    r2 = RegMLPRegressorCV(**{**kwargs, "scoring": None})
+    r2.fit(X_reg, y_reg, sample_weight=sw, groups=groups)
+    assert np.all(r2.cv_results_["mean_test_score"] > 0)
 
 
 def test_parameters_and_validation():

@@ -1,8 +1,10 @@
-"""Behaviour of RegMLPClassifier / RegMLPRegressor that users meet, as in
-scikit-learn's MLPClassifier: partial_fit, warm_start, early stopping,
-schedules, verbose output, targets of every kind, curves and attributes."""
+"""The estimators of ``skregnet._base`` / ``skregnet._mlp``, as users meet them.
 
-import pickle
+As in scikit-learn's MLPClassifier: determinism, partial_fit, warm_start,
+early stopping, verbose output, targets of every kind, curves and fitted
+attributes, feature selection, dropout, the zeros-init symmetry, faults.
+"""
+
 import re
 import warnings
 
@@ -17,11 +19,13 @@ from sklearn.datasets import (
     make_regression,
 )
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_selection import SelectFromModel
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skregnet import RegMLPClassifier, RegMLPRegressor, _network
+from skregnet import RegMLPClassifier, RegMLPRegressor, _network, _stochastic
 
 X_digits, y_digits = load_digits(n_class=3, return_X_y=True)
 X_digits = StandardScaler().fit_transform(X_digits[:150])
@@ -49,16 +53,31 @@ def _weights(model):
 # -- determinism ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("solver", SOLVERS)
-@pytest.mark.parametrize("penalty", PENALTIES)
-def test_same_random_state_gives_bit_identical_models(penalty, solver):
-    params = dict(hidden_layer_sizes=(8,), penalty=penalty, alpha=1e-3, solver=solver)
-    params.update(max_iter=20, random_state=3)
-    a = RegMLPClassifier(**params).fit(X_digits, y_digits)
-    b = RegMLPClassifier(**params).fit(X_digits, y_digits)
+DETERMINISM_CASES = {
+    **{
+        f"{penalty}-{solver}": (RegMLPClassifier, dict(penalty=penalty, solver=solver))
+        for penalty in PENALTIES
+        for solver in SOLVERS
+    },
+    **{
+        f"regressor-init-{init}": (RegMLPRegressor, dict(init=init))
+        for init in ["auto", "orthogonal", "truncated_normal"]
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "Estimator, params", DETERMINISM_CASES.values(), ids=DETERMINISM_CASES.keys()
+)
+def test_same_random_state_gives_bit_identical_models(Estimator, params):
+    X, y = (X_digits, y_digits) if Estimator is RegMLPClassifier else (X_reg, y_reg)
+    params = dict(hidden_layer_sizes=(8, 5), alpha=1e-3, max_iter=20, **params)
+    a = Estimator(random_state=3, **params).fit(X, y)
+    b = Estimator(random_state=3, **params).fit(X, y)
     for ca, cb in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
         assert_array_equal(ca, cb)
-    c = RegMLPClassifier(**{**params, "random_state": 4}).fit(X_digits, y_digits)
+    assert a.loss_curve_ == b.loss_curve_
+    c = Estimator(random_state=4, **params).fit(X, y)
     assert not np.array_equal(a.coefs_[0], c.coefs_[0])
 
 
@@ -92,7 +111,13 @@ def test_partial_fit_equals_fit_epoch_by_epoch():
     model = RegMLPClassifier(**params)
     for _ in range(5):
         model.partial_fit(X_digits, y_digits, classes=np.unique(y_digits))
-    assert_allclose(model.coefs_[0], fitted.coefs_[0], rtol=1e-12)
+    got_all, expected_all = (
+        model.coefs_ + model.intercepts_,
+        fitted.coefs_ + fitted.intercepts_,
+    )
+    for got, expected in zip(got_all, expected_all, strict=True):
+        assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+    assert model.n_iter_ == 1  # each partial_fit is one epoch
     assert model.t_ == fitted.t_ == 5 * X_digits.shape[0]
     assert model.loss_curve_ == pytest.approx(fitted.loss_curve_, rel=1e-12)
 
@@ -184,11 +209,13 @@ def test_lbfgs_max_fun_warns():
 
 
 def test_adaptive_learning_rate_divides_by_five():
+    """tol=0.5: no epoch after the first improves, so the rule fires every
+    n_iter_no_change + 1 = 11 epochs: five times lr / 5, then lr <= 1e-6 stops."""
     model = RegMLPClassifier(
         (8,), solver="sgd", learning_rate="adaptive", tol=0.5, max_iter=300
     ).fit(X_digits, y_digits)
-    assert model._optimizer.learning_rate <= 1e-6
-    assert model.n_iter_ < 300
+    assert model._optimizer.learning_rate == pytest.approx(1e-3 / 5**5, rel=1e-12)
+    assert model.n_iter_ == 1 + 6 * 11
 
 
 def test_invscaling_learning_rate_decays():
@@ -298,20 +325,21 @@ def test_feature_names_in():
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
-@pytest.mark.parametrize("penalty", ["l2", "l1", "group_lasso"])
-def test_curves_are_consistent(penalty, solver):
+def test_curves_are_consistent(solver):
+    """The fitted attributes agree with each other and with J at the final
+    weights (per penalty, the solvers' records are checked in test_solvers)."""
     from skregnet._penalties import make_penalty
 
     model = RegMLPRegressor(
-        (8,), penalty=penalty, alpha=0.01, solver=solver, max_iter=15, random_state=0
+        (8,), penalty="l1", alpha=0.01, solver=solver, max_iter=15, random_state=0
     ).fit(X_reg, y_reg)
-    assert len(model.loss_curve_) == len(model.data_loss_curve_)
+    assert len(model.loss_curve_) == len(model.data_loss_curve_) == model.n_iter_
     assert len(model.loss_curve_) == len(model.alpha_curve_)
     assert model.alpha_curve_ == [0.01] * len(model.alpha_curve_)
     assert model.loss_ == model.loss_curve_[-1]
     # the last entry is J at the final weights: data term + alpha * R(W)
     penalty_obj = make_penalty(
-        penalty, coef_shapes=[c.shape for c in model.coefs_], l1_ratio=0.5
+        "l1", coef_shapes=[c.shape for c in model.coefs_], l1_ratio=0.5
     )
     expected_penalty = penalty_obj.value(_weights(model), 0.01)
     assert model.loss_curve_[-1] - model.data_loss_curve_[-1] == pytest.approx(
@@ -322,32 +350,187 @@ def test_curves_are_consistent(penalty, solver):
         assert model.data_loss_curve_[-1] == pytest.approx(data, rel=1e-9)
 
 
-def test_feature_importances():
-    rng = np.random.RandomState(0)
-    X = np.column_stack([X_reg[:, :2], rng.normal(size=(120, 4))])
-    y = X_reg[:, 0] - X_reg[:, 1]
-    model = RegMLPRegressor(
-        (8,), penalty="group_lasso", alpha=0.05, solver="lbfgs", random_state=0
-    ).fit(X, y)
-    importances = model.feature_importances_
-    assert importances.sum() == pytest.approx(1)
-    assert_allclose(
-        importances,
-        np.linalg.norm(model.coefs_[0], axis=1)
-        / np.linalg.norm(model.coefs_[0], axis=1).sum(),
+# settings under which each solver fits the feature-selection problem in ~0.05 s
+SOLVER_PARAMS = {
+    "sgd": dict(learning_rate_init=0.05, max_iter=300),
+    "adam": dict(learning_rate_init=0.01, max_iter=300),
+    "lbfgs": dict(tol=1e-6, max_iter=2000),
+}
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_group_lasso_selects_the_informative_features(solver, noisy_classification):
+    """Whole first-layer rows of the noise features are exactly zero, and
+    ``feature_importances_`` (SPEC §2: the rows' L2 norms, summing to one)
+    says so."""
+    data = noisy_classification
+    est = RegMLPClassifier(
+        (8,),
+        penalty="group_lasso",
+        alpha=0.03,
+        solver=solver,
+        random_state=0,
+        **SOLVER_PARAMS[solver],
+    ).fit(data.X, data.y)
+    W1 = est.coefs_[0]
+    row_nonzeros = np.count_nonzero(W1, axis=1)
+    # a row is all zero or (generically) all nonzero: groups, not single weights
+    assert set(row_nonzeros) <= {0, W1.shape[1]}
+    dropped = np.flatnonzero(row_nonzeros == 0)
+    assert np.isin(data.noise, dropped).mean() >= 0.8
+    assert not np.isin(data.informative, dropped).any()
+    assert est.score(data.X, data.y) > 0.95
+
+    norms = np.linalg.norm(W1, axis=1)
+    assert_allclose(est.feature_importances_, norms / norms.sum(), rtol=1e-12)
+    assert_array_equal(est.feature_importances_[dropped], 0.0)
+
+
+def test_feature_importances_are_zero_when_the_first_layer_is():
+    dead = RegMLPRegressor((4,), penalty="l1", alpha=100.0, solver="lbfgs")
+    dead.fit(X_reg, y_reg)
+    assert np.count_nonzero(dead.coefs_[0]) == 0
+    assert_array_equal(dead.feature_importances_, np.zeros(X_reg.shape[1]))
+
+
+@pytest.mark.parametrize("threshold", [None, 1e-12], ids=["mean", "tiny"])
+def test_select_from_model_keeps_the_informative_features(
+    threshold, noisy_classification
+):
+    """The default threshold ('mean' for a non-'l1' penalty) and a tiny one,
+    which keeps exactly the features whose first-layer row is not zero."""
+    data = noisy_classification
+    est = RegMLPClassifier(
+        (8,), penalty="group_lasso", alpha=0.03, solver="lbfgs", random_state=0
     )
-    assert (importances[2:] == 0).all() and (importances[:2] > 0).all()
+    pipe = make_pipeline(
+        SelectFromModel(est, threshold=threshold), LogisticRegression()
+    ).fit(data.X, data.y)
+    selector = pipe[0]
+    support = selector.get_support()
+    assert support[data.informative].all()
+    assert support[data.noise].mean() <= 0.2
+    if threshold is not None:
+        assert_array_equal(support, selector.estimator_.coefs_[0].any(axis=1))
+    assert pipe.score(data.X, data.y) > 0.95
 
-    dead = RegMLPRegressor((4,), penalty="l1", alpha=100.0, solver="lbfgs").fit(X, y)
-    assert_array_equal(dead.feature_importances_, np.zeros(6))
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_float32_keeps_exact_zeros_and_constraints(solver, noisy_classification):
+    """In float32 too: exact zero rows, and the constraints up to float32's
+    rounding of the rescaled weights."""
+    data = noisy_classification
+    est = RegMLPClassifier(
+        (8,),
+        penalty="group_lasso",
+        alpha=0.03,
+        max_norm=2.0,
+        weight_clip=1.0,
+        solver=solver,
+        random_state=0,
+        **SOLVER_PARAMS[solver],
+    ).fit(data.X.astype(np.float32), data.y)
+    assert all(W.dtype == np.float32 for W in est.coefs_)
+    dropped = np.flatnonzero(~est.coefs_[0].any(axis=1))
+    assert np.isin(data.noise, dropped).mean() >= 0.8
+    for W in est.coefs_:
+        norms = np.linalg.norm(W.astype(np.float64), axis=0)
+        assert np.all(norms <= 2.0 * (1 + 4 * np.finfo(np.float32).eps))
+        assert np.all(np.abs(W) <= 1.0)
 
 
-def test_zeros_init_keeps_hidden_units_identical():
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize(
+    "Estimator, X, y",
+    [(RegMLPRegressor, X_reg, y_reg), (RegMLPClassifier, X_digits, y_digits)],
+    ids=["regressor", "multiclass"],
+)
+def test_zeros_init_keeps_hidden_units_identical(Estimator, X, y, solver):
+    """SPEC §3's symmetry problem: from all-zero weights every hidden unit
+    gets the same gradient, so after training they are still copies of each
+    other (every column of coefs_[0] equal, every row of coefs_[1]), and a
+    UserWarning says so. The logistic activation (f(0) = 1/2) makes the
+    gradients nonzero: the weights do move, together."""
+    model = Estimator(
+        (5,),
+        activation="logistic",
+        init="zeros",
+        solver=solver,
+        learning_rate_init=0.05,
+        max_iter=50,
+        random_state=0,
+    )
     with pytest.warns(UserWarning, match="symmetry"):
-        model = RegMLPRegressor((5,), init="zeros", solver="lbfgs").fit(X_reg, y_reg)
-    W = model.coefs_[0]
-    # every hidden unit got the same update: ReLU at zero has zero gradient
-    assert_allclose(W, W[:, :1] * np.ones((1, 5)))
+        model.fit(X, y)
+    W1, W2 = model.coefs_
+    assert np.abs(W1).max() > 1e-4 and np.abs(W2).max() > 1e-4
+    assert_allclose(W1, np.repeat(W1[:, :1], 5, axis=1), rtol=1e-10, atol=1e-13)
+    assert_allclose(W2, np.repeat(W2[:1], 5, axis=0), rtol=1e-10, atol=1e-13)
+    assert_allclose(model.intercepts_[0], model.intercepts_[0][0], rtol=1e-10)
+
+
+# -- dropout ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "Estimator, X, y",
+    [(RegMLPClassifier, X_digits, y_digits), (RegMLPRegressor, X_reg, y_reg)],
+    ids=["classifier", "regressor"],
+)
+def test_dropout_is_reproducible_and_changes_training(Estimator, X, y):
+    params = dict(hidden_layer_sizes=(16, 8), max_iter=20, batch_size=32)
+    a = Estimator(dropout=0.3, random_state=0, **params).fit(X, y)
+    b = Estimator(dropout=0.3, random_state=0, **params).fit(X, y)
+    for ca, cb in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
+        assert_array_equal(ca, cb)
+    assert a.loss_curve_ == b.loss_curve_
+    c = Estimator(dropout=0.3, random_state=1, **params).fit(X, y)
+    d = Estimator(dropout=0.0, random_state=0, **params).fit(X, y)
+    for other in (c, d):
+        assert not np.allclose(a.coefs_[0], other.coefs_[0])
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_dropout_zero_draws_no_masks(solver, monkeypatch):
+    """dropout=0 (int or float, the default) is no dropout at all: no mask is
+    drawn, so nothing of the random stream changes (batch_size=32 shuffles)."""
+
+    def no_masks(*args, **kwargs):
+        raise AssertionError("a dropout mask was drawn")
+
+    monkeypatch.setattr(_stochastic, "dropout_masks", no_masks)
+    params = dict(hidden_layer_sizes=(8,), solver=solver, max_iter=10, batch_size=32)
+    params.update(random_state=0)
+    default = RegMLPRegressor(**params).fit(X_reg, y_reg)
+    for dropout in (0, 0.0):
+        model = RegMLPRegressor(dropout=dropout, **params).fit(X_reg, y_reg)
+        assert_array_equal(_weights(model), _weights(default))
+    with pytest.raises(AssertionError, match="mask was drawn"):
+        RegMLPRegressor(dropout=0.1, **params).fit(X_reg, y_reg)
+
+
+def test_dropout_drops_no_input_or_output_unit():
+    """A linear model has input and output units only: dropout changes
+    nothing (the masks are one per hidden unit, see test_solvers)."""
+    params = dict(hidden_layer_sizes=(), max_iter=10, batch_size=32, random_state=0)
+    a = RegMLPRegressor(dropout=0.5, **params).fit(X_reg, y_reg)
+    b = RegMLPRegressor(**params).fit(X_reg, y_reg)
+    assert_array_equal(a.coefs_[0], b.coefs_[0])
+    assert_array_equal(a.intercepts_[0], b.intercepts_[0])
+
+
+def test_predictions_use_no_dropout():
+    est = RegMLPRegressor((16, 8), dropout=0.5, max_iter=20, random_state=0)
+    est.fit(X_reg, y_reg)
+    pred = est.predict(X_reg)
+    assert_array_equal(pred, est.predict(X_reg))  # no randomness left
+    # the deterministic forward pass with every unit, unscaled
+    A = X_reg
+    for W, b in zip(est.coefs_[:-1], est.intercepts_[:-1], strict=True):
+        A = np.maximum(A @ W + b, 0)
+    assert_allclose(
+        pred, (A @ est.coefs_[-1] + est.intercepts_[-1]).ravel(), rtol=1e-10
+    )
 
 
 # -- faults -------------------------------------------------------------------------
@@ -412,25 +595,3 @@ def test_grid_search_over_penalty_alpha_init_in_a_pipeline():
     assert len(search.cv_results_["params"]) == 8
     assert search.best_score_ > 0.8
     assert search.best_estimator_.score(X, y) > 0.8
-
-
-def test_pickle_round_trip_keeps_training_state():
-    model = RegMLPRegressor((8,), max_iter=5, random_state=0).fit(X_reg, y_reg)
-    clone = pickle.loads(pickle.dumps(model))
-    assert_array_equal(clone.predict(X_reg), model.predict(X_reg))
-    model.partial_fit(X_reg, y_reg)
-    clone.partial_fit(X_reg, y_reg)
-    assert_array_equal(clone.coefs_[0], model.coefs_[0])
-
-
-def test_lbfgs_l1_warm_start_leaves_no_tiny_weights():
-    """Regression: warm-started next to the optimum w = 0 (as along a path),
-    L-BFGS-B stopped at once, its projected gradient below tol, and left the
-    weights at 1e-6 instead of exactly zero."""
-    alpha_max = np.abs(X_reg.T @ (y_reg - y_reg.mean())).max() / len(y_reg)
-    model = RegMLPRegressor((), penalty="l1", alpha=2 * alpha_max, solver="lbfgs")
-    model.fit(X_reg, y_reg)
-    assert_array_equal(model.coefs_[0], 0)
-    model.coefs_[0][...] = 1e-6
-    model.set_params(warm_start=True).fit(X_reg, y_reg)
-    assert_array_equal(model.coefs_[0], 0)

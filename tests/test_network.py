@@ -1,9 +1,10 @@
-"""The NumPy core: finite-difference gradients, loss values, dtypes, layout.
+"""The NumPy core of ``skregnet._network``: Layout, forward pass, backpropagation.
 
-The gradients of ``Network.loss_grad`` (plus the smooth part of a penalty) are
-checked by central differences for every hidden activation x every loss x
-every penalty, on dense and sparse X; the loss value against a reference
-forward pass written here from SPEC §1.
+The gradients of ``Network.loss_grad`` are checked by central differences for
+every hidden activation x every loss, on dense and sparse X, with and without
+dropout masks; the forward pass against one written here with NumPy. (The
+penalties' gradients are checked alone in ``test_penalties.py``, the losses'
+values in ``test_losses.py``.)
 """
 
 import numpy as np
@@ -15,14 +16,11 @@ from scipy.special import expit, softmax
 from skregnet._activations import ACTIVATIONS
 from skregnet._losses import LOSSES
 from skregnet._network import Layout, Network
-from skregnet._penalties import PENALTIES, make_penalty
 
 N_SAMPLES = 7
 N_FEATURES = 4
 HIDDEN = [5, 3]
 EPS = 1e-6
-ALPHA = 0.2
-L1_RATIO = 0.3
 
 
 def _real(rng, n, n_out):
@@ -54,14 +52,6 @@ LOSS_CASES = {
     "multiclass": ("log_loss", 3, _one_hot),
 }
 
-# SPEC §1: the canonical output of each loss
-SPEC_OUT_ACTIVATION = {
-    "squared_error": "identity",
-    "poisson": "exp",
-    "binary_log_loss": "logistic",
-    "log_loss": "softmax",
-}
-
 REF_HIDDEN = {
     "identity": lambda z: z,
     "logistic": expit,
@@ -76,18 +66,6 @@ REF_OUT = {
     "logistic": expit,
     "softmax": lambda z: softmax(z, axis=1),
 }
-
-
-def _ref_per_sample(loss_name, y, p):
-    """Per-sample losses written from the table of SPEC §1."""
-    if loss_name == "squared_error":
-        return 0.5 * ((y - p) ** 2).sum(axis=1)
-    if loss_name == "poisson":
-        return (p - y * np.log(p)).sum(axis=1)
-    if loss_name == "binary_log_loss":
-        return (-y * np.log(p) - (1 - y) * np.log(1 - p)).sum(axis=1)
-    assert loss_name == "log_loss"
-    return -np.log(p[y.astype(bool)])
 
 
 def _ref_forward(coefs, intercepts, X, activation, out_activation, masks=None):
@@ -142,34 +120,13 @@ SPARSE = [False, True]
 SPARSE_IDS = ["dense", "sparse"]
 
 
-@pytest.mark.parametrize("sparse", SPARSE, ids=SPARSE_IDS)
-@pytest.mark.parametrize("penalty", list(PENALTIES), ids=str)
-@pytest.mark.parametrize("loss_case", list(LOSS_CASES))
-@pytest.mark.parametrize("activation", list(ACTIVATIONS))
-def test_gradient_finite_differences(activation, loss_case, penalty, sparse, seed):
-    network, params, X, y, w, _ = _make(loss_case, activation, sparse, seed)
-    layout = network.layout
-    n_coef = layout.n_coef
-    pen = make_penalty(penalty, coef_shapes=layout.coef_shapes, l1_ratio=L1_RATIO)
-    scratch = np.empty_like(params)
-
-    def objective(p):
-        loss, _ = network.loss_grad(p, X, y, w, scratch)
-        return loss + pen.smooth_value(p[:n_coef], ALPHA)
-
-    grad = np.full_like(params, np.nan)
-    network.loss_grad(params, X, y, w, grad)
-    pen.add_smooth_grad(params[:n_coef], ALPHA, grad[:n_coef])
-    expected = _finite_differences(objective, params)
-    assert_allclose(grad, expected, rtol=1e-5, atol=1e-7)
-
-
+@pytest.mark.parametrize("use_masks", [False, True], ids=["plain", "dropout"])
 @pytest.mark.parametrize("sparse", SPARSE, ids=SPARSE_IDS)
 @pytest.mark.parametrize("loss_case", list(LOSS_CASES))
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
-def test_gradient_with_fixed_dropout_masks(activation, loss_case, sparse, seed):
+def test_gradient_finite_differences(activation, loss_case, sparse, use_masks, seed):
     network, params, X, y, w, rng = _make(loss_case, activation, sparse, seed)
-    masks = _masks(rng)
+    masks = _masks(rng) if use_masks else None
     scratch = np.empty_like(params)
 
     def objective(p):
@@ -181,18 +138,14 @@ def test_gradient_with_fixed_dropout_masks(activation, loss_case, sparse, seed):
     assert_allclose(grad, expected, rtol=1e-5, atol=1e-7)
 
 
-@pytest.mark.parametrize("loss_name", sorted(LOSSES))
-def test_loss_out_activation_is_canonical(loss_name):
-    assert LOSSES[loss_name].out_activation == SPEC_OUT_ACTIVATION[loss_name]
-
-
 @pytest.mark.parametrize("use_masks", [False, True], ids=["plain", "dropout"])
 @pytest.mark.parametrize("sparse", SPARSE, ids=SPARSE_IDS)
 @pytest.mark.parametrize("loss_case", list(LOSS_CASES))
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
-def test_loss_value_by_hand(activation, loss_case, sparse, use_masks, seed):
+def test_forward_pass_and_loss_by_hand(activation, loss_case, sparse, use_masks, seed):
+    """The outputs of a forward pass written here, and the loss's value at
+    them (``Loss.value`` is checked against SPEC §1 in ``test_losses.py``)."""
     network, params, X, y, _, rng = _make(loss_case, activation, sparse, seed)
-    loss_name = LOSS_CASES[loss_case][0]
     s = rng.uniform(0.1, 3.0, size=N_SAMPLES)  # unnormalized sample weights
     masks = _masks(rng) if use_masks else None
     layout = network.layout
@@ -201,10 +154,10 @@ def test_loss_value_by_hand(activation, loss_case, sparse, use_masks, seed):
         layout.intercepts(params),
         X,
         activation,
-        SPEC_OUT_ACTIVATION[loss_name],
+        network.loss.out_activation,
         masks=masks,
     )
-    expected = np.sum(s * _ref_per_sample(loss_name, y, y_ref)) / np.sum(s)
+    expected = network.loss.value(y, y_ref, s / s.sum())
 
     grad = np.empty_like(params)
     loss, y_pred = network.loss_grad(params, X, y, s / s.sum(), grad, masks=masks)

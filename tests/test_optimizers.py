@@ -1,14 +1,19 @@
-"""SGD and Adam on the flat buffer against scikit-learn's optimizers.
+"""The optimizers of ``skregnet._optimizers``: SGD and Adam on the flat buffer.
 
 scikit-learn's ``SGDOptimizer`` / ``AdamOptimizer`` (used by ``MLPClassifier``)
 are the reference for the update rules and learning-rate schedules; decoupled
 weight decay follows SPEC §2: ``w -= lr * weight_decay * w_before`` on the
-weights only, ``lr`` without Adam's bias correction.
+weights only, ``lr`` without Adam's bias correction, which the last tests
+check through the estimators.
 """
+
+import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import make_regression
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso
 from sklearn.neural_network._stochastic_optimizers import (
     AdamOptimizer as SkAdam,
@@ -17,8 +22,10 @@ from sklearn.neural_network._stochastic_optimizers import (
     SGDOptimizer as SkSGD,
 )
 
+from skregnet import RegMLPRegressor
 from skregnet._optimizers import AdamOptimizer, SGDOptimizer
 from skregnet._penalties import make_penalty
+from skregnet._solvers import SOLVERS
 
 N_PARAMS = 17
 N_COEF = 12
@@ -162,18 +169,6 @@ def test_adam_weight_decay_uses_learning_rate_init(lr, seed):
         assert_allclose(params, ref[0], rtol=1e-13, atol=1e-15)
 
 
-@pytest.mark.parametrize("solver", ["sgd", "adam"])
-def test_weight_decay_one_step_zero_gradient(solver, seed):
-    """With a zero gradient only the decay moves the weights; biases stay."""
-    lr, wd = 0.1, 0.5
-    params = _params(seed)
-    before = params.copy()
-    opt = (_sgd if solver == "sgd" else _adam)(learning_rate_init=lr, weight_decay=wd)
-    opt.step(params, np.zeros(N_PARAMS))
-    assert_allclose(params[:N_COEF], before[:N_COEF] * (1 - lr * wd), rtol=1e-14)
-    assert_array_equal(params[N_COEF:], before[N_COEF:])
-
-
 @pytest.mark.parametrize("power_t", [0.5, 0.25])
 def test_invscaling_matches_sklearn(power_t, seed):
     params = _params(seed)
@@ -285,3 +280,146 @@ def test_proximal_sgd_with_momentum_reaches_the_lasso_solution(
     assert_allclose(w, lasso.coef_, rtol=0, atol=1e-7)
     assert_allclose(params[p], lasso.intercept_, rtol=0, atol=1e-7)
     assert np.count_nonzero(w) == np.count_nonzero(lasso.coef_)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_from_params_reads_estimator_parameters(solver):
+    """An optimizer is built from an estimator's ``get_params()``: the names
+    it declares are estimator parameters, and their values reach it."""
+    cls = SOLVERS[solver].optimizer_class
+    params = RegMLPRegressor(
+        learning_rate_init=0.123, momentum=0.5, beta_1=0.7, weight_decay=0.01
+    ).get_params()
+    assert set(cls.parameters) <= set(params)
+    opt = cls.from_params(params, N_PARAMS, N_COEF, np.float64)
+    for name in cls.parameters:
+        if name == "learning_rate":  # SGD keeps the schedule's name apart
+            assert opt.lr_schedule == params[name]
+        elif name == "nesterovs_momentum":
+            assert opt.nesterov == params[name]
+        else:
+            assert getattr(opt, name) == params[name]
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_pickled_optimizer_continues_identically(solver, seed):
+    """The work arrays are not pickled but allocated again; the state
+    (velocity, moments, step count) is, so training continues the same."""
+    import pickle
+
+    opt = (_sgd if solver == "sgd" else _adam)(learning_rate_init=0.05)
+    params = _params(seed)
+    grads = _grads(seed)
+    for grad in grads[:2]:
+        opt.step(params, grad.copy())
+    assert not set(opt._scratch) & set(opt.__getstate__())
+    restored, params_restored = pickle.loads(pickle.dumps(opt)), params.copy()
+    for grad in grads[2:]:
+        opt.step(params, grad.copy())
+        restored.step(params_restored, grad.copy())
+    assert_array_equal(params_restored, params)
+
+
+# -- decoupled weight decay through the estimators ------------------------------------
+
+X_reg, y_reg = make_regression(
+    n_samples=120, n_features=8, n_informative=5, noise=5.0, random_state=2
+)
+X_reg = (X_reg - X_reg.mean(axis=0)) / X_reg.std(axis=0)
+y_reg = (y_reg - y_reg.mean()) / y_reg.std()
+
+
+def _same_params(a, b):
+    pairs = zip([*a.coefs_, *a.intercepts_], [*b.coefs_, *b.intercepts_], strict=True)
+    for x, y in pairs:
+        assert_allclose(x, y, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("batch_size", [120, 32], ids=["full_batch", "minibatch"])
+def test_sgd_weight_decay_matches_l2_step_for_step(batch_size):
+    """Without momentum, SGDW's w <- w - lr*(grad + wd*w) is the L2 step."""
+    params = dict(
+        hidden_layer_sizes=(8,),
+        solver="sgd",
+        momentum=0.0,
+        learning_rate_init=0.05,
+        batch_size=batch_size,
+        random_state=0,
+    )
+    decay = RegMLPRegressor(penalty=None, weight_decay=0.01, **params)
+    l2 = RegMLPRegressor(penalty="l2", alpha=0.01, **params)
+    for _ in range(15):  # one epoch per call, the same batches for both
+        decay.partial_fit(X_reg, y_reg)
+        l2.partial_fit(X_reg, y_reg)
+        _same_params(decay, l2)
+    # the data terms agree; only l2 counts the penalty in J
+    assert_allclose(decay.data_loss_curve_, l2.data_loss_curve_, rtol=1e-10)
+    assert_allclose(decay.loss_curve_, decay.data_loss_curve_, rtol=0)
+    assert np.all(np.array(l2.loss_curve_) > np.array(l2.data_loss_curve_))
+
+    # fit() too: 15 epochs, the same shuffles for both
+    fit_params = dict(max_iter=15, n_iter_no_change=100, **params)
+    decay = RegMLPRegressor(penalty=None, weight_decay=0.01, **fit_params)
+    l2 = RegMLPRegressor(penalty="l2", alpha=0.01, **fit_params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        decay.fit(X_reg, y_reg)
+        l2.fit(X_reg, y_reg)
+    _same_params(decay, l2)
+
+
+def _fixed_init(fan_in, fan_out, rng):
+    """Weights that do not depend on the fit's rng, so a test knows them."""
+    seeded = np.random.RandomState(100 * fan_in + fan_out)
+    return seeded.uniform(-0.5, 0.5, (fan_in, fan_out))
+
+
+def test_adam_weight_decay_is_decoupled():
+    """One AdamW step: the decay is -lr * wd * w, outside Adam's rescaling,
+    and the biases are not decayed (PyTorch's AdamW)."""
+    params = dict(
+        hidden_layer_sizes=(6,),
+        init=_fixed_init,
+        penalty=None,
+        learning_rate_init=0.01,
+        batch_size=len(X_reg),
+        max_iter=1,
+        shuffle=False,
+    )
+    w0 = [_fixed_init(8, 6, None), _fixed_init(6, 1, None)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        plain = RegMLPRegressor(**params).fit(X_reg, y_reg)
+        decayed = RegMLPRegressor(weight_decay=0.3, **params).fit(X_reg, y_reg)
+    for Wp, Wd, W0 in zip(plain.coefs_, decayed.coefs_, w0, strict=True):
+        assert_allclose(Wd - Wp, -0.01 * 0.3 * W0, rtol=1e-9, atol=1e-15)
+    for bp, bd in zip(plain.intercepts_, decayed.intercepts_, strict=True):
+        assert_array_equal(bp, bd)
+
+
+@pytest.mark.parametrize(
+    "solver, strength, settings, min_difference",
+    [
+        ("sgd", 0.05, dict(momentum=0.9, learning_rate_init=0.01, max_iter=30), 0.05),
+        ("adam", 0.1, dict(learning_rate_init=0.01, max_iter=300), 0.1),
+    ],
+    ids=["sgd-momentum", "adam"],
+)
+def test_decoupled_weight_decay_is_not_l2(solver, strength, settings, min_difference):
+    """With momentum, L2's gradient accumulates in the velocity (1 / (1 -
+    momentum) times stronger) and SGDW's decay does not; with Adam, L2's
+    gradient is rescaled per coordinate and AdamW's decay is not. So the same
+    strength shrinks the weights, but less than L2 does."""
+    params = dict(hidden_layer_sizes=(8,), solver=solver, random_state=0, **settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        decay = RegMLPRegressor(penalty=None, weight_decay=strength, **params)
+        l2 = RegMLPRegressor(penalty="l2", alpha=strength, **params)
+        free = RegMLPRegressor(penalty=None, **params)
+        w_decay, w_l2, w_free = (
+            np.concatenate([c.ravel() for c in m.fit(X_reg, y_reg).coefs_])
+            for m in (decay, l2, free)
+        )
+    assert np.linalg.norm(w_decay - w_l2) > min_difference * np.linalg.norm(w_l2)
+    norm = np.linalg.norm
+    assert norm(w_l2) < norm(w_decay) < norm(w_free)

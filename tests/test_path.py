@@ -1,4 +1,4 @@
-"""The regularization path: ``regmlp_path`` and its data-driven alpha grid."""
+"""The regularization path of ``skregnet._path``: ``regmlp_path``, its alpha grid."""
 
 import warnings
 
@@ -178,16 +178,31 @@ def test_later_points_are_short_and_quiet():
     assert path[1].n_iter == 3
 
 
-def test_default_estimator_follows_the_target():
-    linear = dict(hidden_layer_sizes=(), solver="lbfgs")
-    reg = regmlp_path(X_reg, y_reg, alphas=[0.01], **linear)
-    assert reg[0].data_loss < 0.25 * np.var(y_reg)  # half the squared error
-    poisson = regmlp_path(
-        X_reg, np.abs(np.round(y_reg)), alphas=[0.1], loss="poisson", **linear
-    )
-    assert np.isfinite(poisson[0].objective)
-    clf = regmlp_path(X_clf, y_clf, alphas=[0.01], **linear)
-    assert clf[0].data_loss < np.log(2)  # better than the prior
+DEFAULT_CASES = {
+    "continuous": (X_reg, y_reg, {}, RegMLPRegressor),
+    "loss-given": (
+        X_reg,
+        np.abs(np.round(y_reg)),
+        {"loss": "poisson"},
+        RegMLPRegressor,
+    ),
+    "labels": (X_clf, y_clf, {}, RegMLPClassifier),
+}
+
+
+@pytest.mark.parametrize(
+    "X, y, params, Estimator", DEFAULT_CASES.values(), ids=DEFAULT_CASES.keys()
+)
+def test_default_estimator_follows_the_target(X, y, params, Estimator):
+    """Without ``estimator``: a regressor for continuous y or when ``loss``
+    is given, else a classifier; the same path as with that one given."""
+    linear = dict(hidden_layer_sizes=(), solver="lbfgs", random_state=0)
+    linear.update(return_weights=True, **params)
+    default = regmlp_path(X, y, alphas=[0.01], **linear)
+    given = regmlp_path(X, y, alphas=[0.01], estimator=Estimator(), **linear)
+    assert_array_equal(default[0].coefs[0], given[0].coefs[0])
+    assert default[0].objective == given[0].objective
+    assert np.isfinite(default[0].objective)
 
 
 def test_linear_l1_grid_is_lassos():

@@ -1,8 +1,11 @@
-"""Penalties: values, proximal operators, KKT distances and alpha_max.
+"""The penalties of ``skregnet._penalties``: values, prox, KKT, alpha_max, facts.
 
 References are SPEC §1's formulas, closed-form proximal operators written
 here, ``scipy.optimize`` and scikit-learn's ``Lasso`` / ``ElasticNet`` /
-``MultiTaskLasso`` solutions.
+``MultiTaskLasso`` solutions. Over the whole registry (a new penalty
+included), the methods are checked against each other: the prox against
+``subdiff_distance`` and ``nonsmooth_value``, ``alpha_max`` against the KKT
+conditions at zero, ``near_zero`` and the declared facts against the values.
 """
 
 import warnings
@@ -14,7 +17,7 @@ from scipy.optimize import brentq, minimize
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet, Lasso, MultiTaskLasso
 
-from skregnet import RegMLPRegressor
+from skregnet import RegMLPClassifier, RegMLPRegressor
 from skregnet._penalties import PENALTIES, make_penalty
 
 COEF_SHAPES = [(4, 3), (3, 2)]
@@ -72,10 +75,6 @@ def _random_w(seed, size=N_COEF):
     return np.random.RandomState(seed).normal(size=size)
 
 
-def test_registry():
-    assert set(PENALTIES) == {None, "l2", "l1", "elasticnet", "group_lasso"}
-
-
 @pytest.mark.parametrize("alpha", [0.0, 0.37], ids=["alpha0", "alpha0.37"])
 @pytest.mark.parametrize("name", PENALTY_NAMES, ids=str)
 def test_value_matches_spec(name, alpha, seed):
@@ -124,6 +123,87 @@ def test_add_smooth_grad_adds(name, seed):
     out = pen.add_smooth_grad(w, 0.5, grad)
     assert out is grad
     assert_allclose(grad, base + alone, rtol=1e-14)
+
+
+# -- every registered penalty: its methods agree with each other -----------------
+
+
+@pytest.mark.parametrize("name", PENALTY_NAMES, ids=str)
+def test_declared_parts_match_the_values(name, seed):
+    """``has_prox`` iff there is a nonsmooth part; ``separable_l1`` iff that
+    part is ``l1_weight(alpha) * sum|w|``; the term is linear in alpha."""
+    w = _random_w(seed)
+    pen = _penalty(name)
+    assert pen.has_prox == (pen.nonsmooth_value(w, 1.0) != 0)
+    if pen.separable_l1:
+        assert pen.l1_weight(0.7) > 0
+        assert_allclose(
+            pen.nonsmooth_value(w, 0.7), pen.l1_weight(0.7) * np.abs(w).sum()
+        )
+    else:
+        assert pen.l1_weight(0.7) == 0
+    assert_allclose(pen.value(w, 1.4), 2 * pen.value(w, 0.7), rtol=1e-14)
+
+
+@pytest.mark.parametrize("step_kind", ["scalar", "array"])
+@pytest.mark.parametrize("name", PENALTY_NAMES, ids=str)
+def test_prox_is_the_proximal_operator(name, step_kind, seed):
+    """z = prox(w) minimizes sum (z - w)**2 / (2 step) + nonsmooth(z): the
+    optimality condition holds (``subdiff_distance`` of (z - w) / step is
+    zero) and no point nearby does better."""
+    rng = np.random.RandomState(seed)
+    w = _random_w(seed)
+    w[:3] *= 0.05  # a small first-layer row, for group lasso to zero
+    step = 0.5 if step_kind == "scalar" else rng.uniform(0.1, 1.0, size=w.size)
+    alpha = 0.6
+    pen = _penalty(name)
+    z = w.copy()
+    pen.prox(z, step, alpha)
+    assert np.max(pen.subdiff_distance(z, (z - w) / step, alpha)) <= 1e-12
+
+    def objective(v):
+        return np.sum((v - w) ** 2 / (2 * step)) + pen.nonsmooth_value(v, alpha)
+
+    best = objective(z)
+    zeros = z == 0
+    for scale in [1e-2, 1e-5]:
+        for _ in range(50):
+            move = scale * rng.normal(size=w.size)
+            assert objective(z + move) >= best - 1e-14
+            if zeros.any():  # moving the zeros off zero does not help either
+                assert objective(z + move * zeros) >= best - 1e-14
+
+
+@pytest.mark.parametrize("name", PENALTY_NAMES, ids=str)
+def test_alpha_max_is_where_zero_becomes_stationary(name, seed):
+    """At w = 0 with a data gradient on the first layer, zero satisfies the
+    KKT conditions exactly from ``alpha_max`` on, not below it; a penalty
+    with no finite ``alpha_max`` gives no exact zeros."""
+    g = np.zeros(N_COEF)
+    g[:N_FIRST] = _random_w(seed, N_FIRST)
+    pen = _penalty(name)
+    zero = np.zeros(N_COEF)
+    alpha_max = pen.alpha_max(g)
+    assert pen.exact_zeros == np.isfinite(alpha_max)
+    if not np.isfinite(alpha_max):
+        assert np.max(pen.subdiff_distance(zero, g, 1e6)) > 0
+        return
+    assert np.max(pen.subdiff_distance(zero, g, alpha_max * (1 + 1e-12))) == 0
+    assert np.max(pen.subdiff_distance(zero, g, alpha_max * (1 - 1e-6))) > 0
+
+
+@pytest.mark.parametrize("layer", [0, 1], ids=["first-layer", "second-layer"])
+@pytest.mark.parametrize("name", PENALTY_NAMES, ids=str)
+def test_near_zero_is_how_the_penalty_grows_at_zero(name, layer):
+    """``near_zero(layer) = (c, d)``: R(t e_j) = c |t|**d for a small weight
+    t of that layer (what the alpha grid reads)."""
+    pen = _penalty(name)
+    c, d = pen.near_zero(layer)
+    j = 0 if layer == 0 else N_FIRST  # a weight of that layer
+    for t in [1e-6, -1e-6]:
+        w = np.zeros(N_COEF)
+        w[j] = t
+        assert_allclose(pen.value(w, 1.0), c * abs(t) ** d, rtol=1e-5, atol=0)
 
 
 # -- proximal operators --------------------------------------------------------
@@ -440,29 +520,43 @@ def test_alpha_max_formulas(seed):
     assert _penalty("elasticnet", l1_ratio=0.0).alpha_max(g) == np.inf
 
 
+ALPHA_MAX_CASES = {
+    "l1": ("l1", "regression"),
+    "elasticnet": ("elasticnet", "regression"),
+    "group_lasso-2-outputs": ("group_lasso", "two-outputs"),
+    "group_lasso-binary": ("group_lasso", "binary"),
+}
+
+
 @pytest.mark.parametrize(
-    "penalty, n_targets",
-    [("l1", None), ("elasticnet", None), ("group_lasso", 2)],
-    ids=["l1", "elasticnet", "group_lasso"],
+    "penalty, task", ALPHA_MAX_CASES.values(), ids=ALPHA_MAX_CASES.keys()
 )
-def test_alpha_max_linear_regression(penalty, n_targets, seed):
+def test_alpha_max_of_a_linear_model(penalty, task, seed):
     """Above alpha_max the linear model is exactly zero, below it is not."""
+    n_targets = 2 if task == "two-outputs" else None
     X, y = _lasso_data(seed, n_samples=40, n_features=5, n_targets=n_targets)
-    y = y + 3.0  # an intercept to fit
     n = X.shape[0]
-    # gradient of the mean squared loss at w = 0, intercept at its optimum
+    if task == "binary":
+        y = (y > np.median(y)).astype(float)
+        Estimator = RegMLPClassifier
+    else:
+        y = y + 3.0  # an intercept to fit
+        Estimator = RegMLPRegressor
+    # the data term's gradient at w = 0, the intercept at its optimum (the
+    # mean, by the canonical link): -X.T @ (y - mean(y)) / n for both losses
     grad0 = -X.T @ (y - y.mean(axis=0)) / n
     n_out = 1 if n_targets is None else n_targets
     pen = make_penalty(penalty, coef_shapes=[(5, n_out)], l1_ratio=0.5)
     alpha_max = pen.alpha_max(grad0.ravel())
     if penalty == "group_lasso":
-        assert_allclose(alpha_max, np.max(np.linalg.norm(grad0, axis=1)), rtol=1e-12)
+        rows = np.linalg.norm(grad0.reshape(5, n_out), axis=1)
+        assert_allclose(alpha_max, np.max(rows), rtol=1e-12)
     else:
         ratio = 0.5 if penalty == "elasticnet" else 1.0
         assert_allclose(alpha_max, np.max(np.abs(grad0)) / ratio, rtol=1e-12)
 
     def fit(alpha):
-        est = RegMLPRegressor(
+        est = Estimator(
             (), penalty=penalty, alpha=alpha, l1_ratio=0.5, solver="lbfgs", tol=1e-10
         )
         with warnings.catch_warnings():
@@ -471,6 +565,8 @@ def test_alpha_max_linear_regression(penalty, n_targets, seed):
 
     above = fit(1.01 * alpha_max)
     assert np.count_nonzero(above.coefs_[0]) == 0
-    assert_allclose(above.intercepts_[0], y.mean(axis=0), rtol=1e-4)
+    assert_array_equal(above.feature_importances_, 0.0)
+    if task != "binary":
+        assert_allclose(above.intercepts_[0], y.mean(axis=0), rtol=1e-4)
     below = fit(0.9 * alpha_max)
     assert np.count_nonzero(below.coefs_[0]) > 0

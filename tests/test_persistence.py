@@ -1,4 +1,4 @@
-"""SPEC §6: pickle, joblib and skops round-trips give identical predictions."""
+"""SPEC §6: pickle, joblib and skops round-trips: the same predictions and state."""
 
 import pickle
 
@@ -62,3 +62,19 @@ def test_round_trip_gives_identical_predictions(name, round_trip, tmp_path):
     for before, after in zip(_outputs(model), _outputs(loaded), strict=True):
         assert_array_equal(before, after)
     assert loaded.get_params() == model.get_params()
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(
+    "round_trip", [_pickle, _joblib, _skops], ids=lambda f: f.__name__[1:]
+)
+def test_round_trip_keeps_the_training_state(round_trip, tmp_path):
+    """The optimizer's state (moments, step count) survives: partial_fit on
+    the loaded model continues exactly as on the original."""
+    model = RegMLPRegressor((8,), max_iter=5, random_state=0).fit(X[:, :3], X[:, 3])
+    loaded = round_trip(model, tmp_path)
+    model.partial_fit(X[:, :3], X[:, 3])
+    loaded.partial_fit(X[:, :3], X[:, 3])
+    for before, after in zip(model.coefs_, loaded.coefs_, strict=True):
+        assert_array_equal(before, after)
+    assert loaded.loss_curve_ == model.loss_curve_

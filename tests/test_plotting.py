@@ -1,4 +1,4 @@
-"""``skregnet.plotting.RegularizationPathDisplay``."""
+"""The displays of ``skregnet.plotting``: ``RegularizationPathDisplay``."""
 
 import sys
 

@@ -2,9 +2,15 @@
 
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skregnet import RegMLPClassifier, RegMLPRegressor
+from skregnet import (
+    RegMLPClassifier,
+    RegMLPClassifierCV,
+    RegMLPRegressor,
+    RegMLPRegressorCV,
+)
 
 rng = np.random.RandomState(0)
 X = rng.normal(size=(30, 4))
@@ -72,16 +78,28 @@ def test_invalid_value_lists_the_allowed_ones():
     assert "Got 'kaiming' instead" in str(err.value)
 
 
+LBFGS_FIXED = [
+    ("alpha_schedule", "inverse_loss"),
+    ("alpha_schedule", lambda epoch, data_loss, alpha: alpha),  # even a constant one
+    ("dropout", 0.5),
+    ("weight_decay", 0.1),
+]
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=lambda e: e.__name__)
 @pytest.mark.parametrize(
     "name, value",
-    [("alpha_schedule", "inverse_loss"), ("dropout", 0.5), ("weight_decay", 0.1)],
+    LBFGS_FIXED,
+    ids=["inverse_loss", "callable_schedule", "dropout", "weight_decay"],
 )
-def test_lbfgs_rejects_objectives_that_change(name, value):
-    model = RegMLPRegressor(solver="lbfgs", **{name: value})
+def test_lbfgs_rejects_objectives_that_change(Estimator, name, value):
+    """SPEC §4: lbfgs minimizes one fixed objective."""
+    y = y_class if Estimator is RegMLPClassifier else y_reg
+    model = Estimator(solver="lbfgs", **{name: value})
     with pytest.raises(
         ValueError, match=f"solver='lbfgs' needs a fixed objective: {name}"
     ):
-        model.fit(X, y_reg)
+        model.fit(X, y)
 
 
 def test_bad_callables_are_reported():
@@ -91,11 +109,12 @@ def test_bad_callables_are_reported():
     with pytest.raises(ValueError, match=r"shape \(fan_in, fan_out\)"):
         RegMLPRegressor((3,), init=wrong_shape).fit(X, y_reg)
 
-    def negative(epoch, data_loss, alpha):
-        return -1.0
+    def bad_later(epoch, data_loss, alpha):
+        # every epoch's value is checked, not only the first
+        return alpha if epoch < 2 else -1.0
 
     with pytest.raises(ValueError, match="alpha_schedule must return a finite float"):
-        RegMLPRegressor((3,), alpha_schedule=negative).fit(X, y_reg)
+        RegMLPRegressor((3,), alpha_schedule=bad_later, max_iter=5).fit(X, y_reg)
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=lambda e: e.__name__)
@@ -148,10 +167,13 @@ def test_sample_weight_errors():
         RegMLPRegressor(max_iter=2).fit(X, y_reg, sample_weight=-np.ones(30))
 
 
-def test_unfitted_estimator_raises_not_fitted():
-    from sklearn.exceptions import NotFittedError
-
-    with pytest.raises(NotFittedError):
-        RegMLPClassifier().predict(X)
-    with pytest.raises(NotFittedError):
-        RegMLPRegressor().feature_importances_  # noqa: B018
+@pytest.mark.parametrize(
+    "Estimator",
+    [RegMLPClassifier, RegMLPRegressor, RegMLPClassifierCV, RegMLPRegressorCV],
+    ids=lambda e: e.__name__,
+)
+def test_unfitted_feature_importances_raise_not_fitted(Estimator):
+    """As predict and the other methods do (scikit-learn's
+    check_estimators_unfitted, in test_common)."""
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        Estimator().feature_importances_  # noqa: B018

@@ -29,6 +29,23 @@ class Constraints:
         """Whether the feasible set is a box (L-BFGS-B's bounds express it)."""
         return self.max_norm is None
 
+    def active_set(self, coefs, flat_coef):
+        """Which weights lie on the boundary of the feasible set (a boolean
+        array like ``flat_coef``), or ``None`` when none can."""
+        if not self.active:
+            return None
+        on_boundary = np.zeros(flat_coef.shape, dtype=bool)
+        if self.weight_clip is not None:
+            on_boundary |= np.abs(flat_coef) >= self.weight_clip * (1 - 1e-12)
+        if self.max_norm is not None:
+            start = 0
+            for W in coefs:
+                norms = np.sqrt(np.einsum("ij,ij->j", W, W))
+                full = np.broadcast_to(norms >= self.max_norm * (1 - 1e-9), W.shape)
+                on_boundary[start : start + W.size] |= full.ravel()
+                start += W.size
+        return on_boundary
+
     def project(self, coefs, flat_coef):
         """Project the weights in place: ``flat_coef`` and its per-layer views
         ``coefs``."""

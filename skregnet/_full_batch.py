@@ -14,10 +14,12 @@ Which one runs is decided by ``skregnet._solvers.LBFGSSolver.method``. Both
 stop only at a solution: when the **optimality residual** is at most
 ``tol``, or at ``max_iter`` / ``max_fun`` (or when no step makes progress),
 which the estimator reports with a ConvergenceWarning. The residual is the
-largest component of ``x - P(x - g)``, ``g`` the gradient of J's smooth part
-and ``P`` the prox of its nonsmooth part (unit step) followed by the
-constraints' projection: zero exactly at a first-order (KKT) point, and
-scipy's projected gradient for box constraints.
+largest violation of the first-order (KKT) conditions: the distance of the
+negative gradient of J's smooth part to ``alpha`` times the penalty's
+subdifferential (``Penalty.subdiff_distance``) for each weight, the
+gradient itself for each bias, and, for a weight on the boundary of the
+constraints, its projected gradient ``w - P(w - g)`` (``P`` the prox, then
+the projection), as scipy's ``pgtol`` measures it.
 """
 
 import math
@@ -72,9 +74,24 @@ class FullBatchRun:
         return x
 
     def residual(self, params, grad):
-        """The optimality residual at ``params`` (``grad``: the smooth part's)."""
-        trial = self.prox_project(params - grad, 1.0)
-        return float(np.max(np.abs(params - trial), initial=0.0))
+        """The optimality residual at ``params`` (``grad``: the smooth part's).
+
+        The largest KKT violation: the penalty's ``subdiff_distance`` for the
+        weights, ``|grad|`` for the biases and, where a weight lies on the
+        boundary of the constraints, its projected (proximal) gradient
+        ``|w - P(w - grad)|`` instead.
+        """
+        n = self.n_coef
+        w, g = params[:n], grad[:n]
+        dist = self.penalty.subdiff_distance(w, g, self.alpha)
+        active = self.config.constraints.active_set(self.layout.coefs(params), w)
+        if active is not None and active.any():
+            mapping = np.abs(params - self.prox_project(params - grad, 1.0))[:n]
+            dist = np.where(active, mapping, dist)
+        return max(
+            float(np.max(dist, initial=0.0)),
+            float(np.max(np.abs(grad[n:]), initial=0.0)),
+        )
 
     def accept(self, data_loss):
         """Record the iterate in ``params`` and keep it as the fallback."""

@@ -125,8 +125,8 @@ def run_solver(solver, run):
     except KeyboardInterrupt:
         _interrupted(solver, run)
         return True
-    if run.history.n_iter == 0:  # stopped in its first epoch: say where
-        _record_weights(run)
+    if run.history.n_iter == 0 or run.history.stop == "diverged":
+        _record_weights(run)  # the last record describes the weights kept
     return False
 
 

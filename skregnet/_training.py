@@ -57,7 +57,7 @@ class Problem:
         """
         return float(
             self.schedule(
-                len(history.records), history.data_losses(), self.alpha, floor
+                len(history.records), history.data_loss_curve, self.alpha, floor
             )
         )
 
@@ -265,10 +265,6 @@ class History:
         """J at the last record."""
         return self.records[-1][2]
 
-    def data_losses(self):
-        """The data loss of every record, oldest first."""
-        return [r[1] for r in self.records]
-
     def record(self, alpha_t, data_loss, penalty_value, score=None, verbose=False):
         """One more epoch (or iteration): its alpha, data loss, penalty and
         validation score."""
@@ -296,14 +292,32 @@ class History:
     def converged(self):
         return self.stop in CONVERGED
 
+    @property
+    def alpha_curve(self):
+        return [r[0] for r in self.records]
+
+    @property
+    def data_loss_curve(self):
+        return [r[1] for r in self.records]
+
+    @property
+    def loss_curve(self):
+        return [r[2] for r in self.records]
+
+    @property
+    def validation_scores(self):
+        """The validation scores of the records that have one (``None``:
+        none has)."""
+        return [r[3] for r in self.records if r[3] is not None] or None
+
     def curves(self):
-        """``(alpha_curve, data_loss_curve, loss_curve, validation_scores)``;
-        the scores are ``None`` when no record has one."""
-        alphas = [r[0] for r in self.records]
-        data = [r[1] for r in self.records]
-        loss = [r[2] for r in self.records]
-        scores = [r[3] for r in self.records if r[3] is not None]
-        return alphas, data, loss, scores or None
+        """``(alpha_curve, data_loss_curve, loss_curve, validation_scores)``."""
+        return (
+            self.alpha_curve,
+            self.data_loss_curve,
+            self.loss_curve,
+            self.validation_scores,
+        )
 
 
 def _record(alpha_t, data_loss, penalty_value, score):

@@ -439,7 +439,11 @@ class FeaturePathDisplay:
         named = set(order[:max_labels].tolist())
         lines = {"features": [None] * norms.shape[1]}
         for rank, j in enumerate(order):
-            style = {"color": _COLORS[rank % len(_COLORS)], "label": names[j]}
+            style = {
+                "color": _COLORS[rank % len(_COLORS)],
+                "linestyle": "-" if rank < len(_COLORS) else "--",
+                "label": names[j],
+            }
             if j not in named:
                 style = {"color": "0.8", "linewidth": 0.8, "zorder": 1}
             (lines["features"][j],) = ax.plot(alphas, norms[:, j], **style)

@@ -124,6 +124,7 @@ def test_refit_model_is_the_path_on_all_data(CV, Estimator, X, y, alpha_rule):
         "n_zero_weights",
         "n_selected_features",
         "n_iter",
+        "converged",
     }
     for values in model.path_.values():
         assert values.shape == (len(ALPHAS),)
@@ -240,7 +241,6 @@ def test_parameters_and_validation():
     for CV in (RegMLPClassifierCV, RegMLPRegressorCV):
         assert "\n    alpha : " not in CV.__doc__
         assert "\n    l1_ratio : " in CV.__doc__
-        assert "\n    path_max_iter : " in CV.__doc__
 
 
 def test_dataframe_feature_names():
@@ -253,7 +253,7 @@ def test_dataframe_feature_names():
         warnings.simplefilter("error")
         model.predict(X)
     table = pd.DataFrame(model.path_)
-    assert table.shape == (2, 7)
+    assert table.shape == (2, 8)
 
 
 def test_parallel_folds_give_the_same_result():
@@ -265,3 +265,80 @@ def test_parallel_folds_give_the_same_result():
         parallel.cv_results_["mean_test_score"],
     )
     assert serial.alpha_ == parallel.alpha_
+
+
+@pytest.mark.parametrize("backend", ["sequential", "loky", "threading"])
+def test_one_convergence_warning_per_fit_through_the_users_filters(backend):
+    """Unconverged points give one ConvergenceWarning per CV fit, naming
+    their alphas and folds, whatever the joblib backend; a worker thread
+    never changes the process's warning filters.
+
+    Regression test: the CV estimators called joblib directly and recorded
+    warnings with ``catch_warnings`` in each job, which under the threading
+    backend left ``warnings.filters`` changed for the whole process; one
+    warning per unconverged fit reached the user (issue 7)."""
+    import joblib
+
+    kwargs = dict(alphas=ALPHAS[:2], cv=3, random_state=0, **{**NET, "max_iter": 3})
+    n_jobs = 1 if backend == "sequential" else 2
+    filters = list(warnings.filters)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        with joblib.parallel_backend("loky" if backend == "sequential" else backend):
+            RegMLPClassifierCV(n_jobs=n_jobs, **kwargs).fit(X_clf, y_clf)
+    convergence = [w for w in caught if w.category is ConvergenceWarning]
+    assert len(convergence) == 1
+    message = str(convergence[0].message)
+    assert message.startswith("8 of 8 path points did not converge")
+    assert "fold 3: max_iter" in message and "refit: max_iter" in message
+    assert warnings.filters == filters
+    # the user's filter silences it, in the workers too
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with joblib.parallel_backend("loky" if backend == "sequential" else backend):
+            RegMLPClassifierCV(n_jobs=n_jobs, **kwargs).fit(X_clf, y_clf)
+
+
+def test_multi_metric_scoring_as_grid_search():
+    scoring = ["accuracy", "neg_log_loss"]
+    kwargs = dict(alphas=ALPHAS[:3], cv=StratifiedKFold(3), random_state=0, **NET)
+    model = RegMLPClassifierCV(scoring=scoring, refit="neg_log_loss", **kwargs)
+    model.fit(X_clf, y_clf)
+    grid = GridSearchCV(
+        RegMLPClassifier(random_state=0, **NET),
+        {"alpha": ALPHAS[:3]},
+        cv=StratifiedKFold(3),
+        scoring=scoring,
+        refit="neg_log_loss",
+    ).fit(X_clf, y_clf)
+    for name in scoring:
+        for key in [f"mean_test_{name}", f"std_test_{name}", f"rank_test_{name}"]:
+            assert key in model.cv_results_
+        # the first point of each fold is an independent fit: the grid's
+        assert_allclose(
+            model.cv_results_[f"split0_test_{name}"][0],
+            grid.cv_results_[f"split0_test_{name}"][0],
+        )
+    mean = model.cv_results_["mean_test_neg_log_loss"]
+    assert model.best_index_ == np.argmax(mean)
+    assert model.alpha_ == model.alphas_[model.best_index_]
+    assert model.best_score_ == mean.max()
+    with pytest.raises(ValueError, match="refit must be set to a scorer key"):
+        RegMLPClassifierCV(scoring=scoring, **kwargs).fit(X_clf, y_clf)
+    search_only = RegMLPClassifierCV(scoring=scoring, refit=False, **kwargs)
+    search_only.fit(X_clf, y_clf)
+    assert "mean_test_accuracy" in search_only.cv_results_
+    assert not hasattr(search_only, "alpha_")
+
+
+def test_verbose_says_which_fold_and_alpha(capsys):
+    RegMLPRegressorCV(alphas=ALPHAS[:2], cv=2, verbose=True, **NET).fit(X_reg, y_reg)
+    out = capsys.readouterr().out
+    for label in [
+        "[CV 1/2] END alpha=0.0001",
+        "[CV 2/2] END alpha=0.001",
+        "[CV refit]",
+    ]:
+        assert label in out
+    assert "Iteration 1, loss =" in out

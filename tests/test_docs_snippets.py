@@ -9,8 +9,10 @@
 
 Skipped, with the reason in the test id: Python blocks that need a running
 dask scheduler (they say so in a ``# needs a running dask scheduler``
-comment), and shell lines other than ``skregnet`` (``pip install``, ``git
-clone``: they install or fetch, which a test must not do).
+comment), blocks that another test runs (``# run by tests/...``: the
+developer guide's registrations, which would change a registry for every
+test of the process), and shell lines other than ``skregnet`` (``pip
+install``, ``git clone``: they install or fetch, which a test must not do).
 """
 
 import re
@@ -25,6 +27,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.rst"))]
 NEEDS_CLUSTER = "# needs a running dask scheduler"
+RUN_ELSEWHERE = "# run by tests/"
 
 pytestmark = pytest.mark.skipif(
     not (ROOT / "README.md").exists() or not (ROOT / "docs").is_dir(),
@@ -115,6 +118,10 @@ def test_python_blocks_run(path, blocks, tmp_path, monkeypatch):
     for k, block in enumerate(blocks):
         if NEEDS_CLUSTER in block:
             continue  # needs a dask scheduler: a cluster, not a test
+        if RUN_ELSEWHERE in block:
+            test_file = block.split(RUN_ELSEWHERE, 1)[1].split()[0]
+            assert (ROOT / "tests" / test_file).exists(), test_file
+            continue
         code = compile(block, f"{path.name} block {k + 1}", "exec")
         exec(code, namespace)
 

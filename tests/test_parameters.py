@@ -31,7 +31,6 @@ ALL = [*ESTIMATORS, *CV_ESTIMATORS]
 CV_ONLY = [
     "alphas",
     "alpha_min_ratio",
-    "path_max_iter",
     "cv",
     "scoring",
     "n_jobs",

@@ -119,9 +119,9 @@ def test_message_says_what_did_not_improve(on_validation, what):
 
 
 def test_record_appends_one_epoch_to_every_curve():
-    history = History()
-    history.record(0.1, 2.0, 0.5, n_samples=30)
-    history.record(np.float64(0.2), np.float32(1.5), 0.25, n_samples=30)
+    history = History(samples_per_record=30)
+    history.record(0.1, 2.0, 0.5)
+    history.record(np.float64(0.2), np.float32(1.5), 0.25)
     assert history.alpha_curve == [0.1, 0.2]
     assert history.data_loss_curve == [2.0, 1.5]
     assert history.loss_curve == [2.5, 1.75]  # J = data loss + alpha * R
@@ -134,13 +134,30 @@ def test_record_appends_one_epoch_to_every_curve():
     assert history.validation_scores is None
 
 
+def test_a_record_is_one_tuple_so_the_curves_never_differ_in_length():
+    """A record is appended in one step: an interrupt lands before or after
+    it, never between the curves (issue 8)."""
+    history = History()
+    history.record(0.1, 2.0, 0.5, 0.75)
+    assert history.records == [(0.1, 2.0, 2.5, 0.75)]
+    assert history.validation_scores == [0.75]
+
+
 def test_a_continued_history_counts_this_fit_only():
     """As warm_start: the curves continue, n_iter restarts, t accumulates."""
-    history = History([3.0], [2.0], [0.1], None, t=40)
-    history.record(0.1, 1.0, 0.5, n_samples=40)
+    history = History.from_curves([0.1], [2.0], [3.0], None, t0=40)
+    history.samples_per_record = 40
+    history.record(0.1, 1.0, 0.5)
     assert history.loss_curve == [3.0, 1.5]
     assert history.n_iter == 1
     assert history.t == 80
+
+
+def test_a_continued_history_keeps_the_validation_scores():
+    history = History.from_curves([0.1, 0.1], [2.0, 1.0], [3.0, 2.0], [0.5], t0=0)
+    assert [r[3] for r in history.records] == [None, 0.5]
+    history.record(0.1, 0.5, 0.1, 0.75)
+    assert history.validation_scores == [0.5, 0.75]
 
 
 def test_amend_replaces_the_last_record_without_counting():
@@ -155,18 +172,34 @@ def test_amend_replaces_the_last_record_without_counting():
 
 
 def test_amend_appends_when_this_fit_has_no_record():
-    """A fit that recorded nothing (a warm start already at the optimum)
-    still ends with a record of the weights it returns."""
-    history = History([3.0], [2.0], [0.1], None)
+    """A fit that recorded nothing (stopped in its first epoch, or a warm
+    start already at the optimum) still ends with a record of the weights it
+    returns, and counts it, so that ``n_iter_`` agrees with the curves."""
+    history = History.from_curves([0.1], [2.0], [3.0], None, t0=0)
     history.amend(0.1, 1.0, 0.5)
     assert history.loss_curve == [3.0, 1.5]
-    assert history.n_iter == 0
+    assert history.n_iter == 1
+
+
+@pytest.mark.parametrize(
+    "stop, converged",
+    [
+        ("converged", True),
+        ("incremental", True),
+        ("max_iter", False),
+        ("diverged", False),
+        ("interrupted", False),
+    ],
+)
+def test_end_says_why_and_whether_it_converged(stop, converged):
+    history = History()
+    history.end(stop, None if converged else "why")
+    assert history.stop == stop and history.converged is converged
 
 
 def test_verbose_prints_as_mlp_classifier(capsys):
     history = History()
-    history.record(0.1, 1.0, 0.23456789012, verbose=True)
-    history.record_validation(0.875, verbose=True)
+    history.record(0.1, 1.0, 0.23456789012, 0.875, verbose=True)
     out = capsys.readouterr().out
     assert out == "Iteration 1, loss = 1.23456789\nValidation score: 0.875000\n"
     assert history.validation_scores == [0.875]

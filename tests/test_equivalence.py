@@ -12,11 +12,13 @@ import warnings
 
 import numpy as np
 import pytest
+import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet, Lasso, LogisticRegression, Ridge
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.fixes import parse_version
 
 from skregnet import RegMLPClassifier, RegMLPRegressor
 
@@ -106,6 +108,12 @@ def test_linear_regressor_matches_sklearn(case, solver):
         assert np.count_nonzero(reference.coef_ == 0) >= 2
 
 
+#: the L1 LogisticRegression: scikit-learn 1.8 chooses the penalty by
+#: l1_ratio alone; before, ``penalty="l1"`` must be given too (SPEC §1)
+L1_LOGISTIC = dict(l1_ratio=1, solver="saga")
+if parse_version(sklearn.__version__) < parse_version("1.8"):
+    L1_LOGISTIC["penalty"] = "l1"
+
 CLASSIFIER_CASES = {
     "l2-binary": (dict(penalty="l2", alpha=0.01), y_clf2, dict(C=1 / (N_CLF * 0.01))),
     "l2-multinomial": (
@@ -116,12 +124,12 @@ CLASSIFIER_CASES = {
     "l1-binary": (
         dict(penalty="l1", alpha=0.03),
         y_clf2,
-        dict(C=1 / (N_CLF * 0.03), l1_ratio=1, solver="saga"),
+        dict(C=1 / (N_CLF * 0.03), **L1_LOGISTIC),
     ),
     "l1-multinomial": (
         dict(penalty="l1", alpha=0.03),
         y_clf3,
-        dict(C=1 / (N_CLF * 0.03), l1_ratio=1, solver="saga"),
+        dict(C=1 / (N_CLF * 0.03), **L1_LOGISTIC),
     ),
 }
 

@@ -5,46 +5,41 @@ from itertools import pairwise
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, _fit_context, clone, is_regressor
+from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
-    InvalidParameterError,
     Options,
     StrOptions,
 )
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
     validate_data,
 )
 
 from skregnet._activations import ACTIVATIONS
+from skregnet._callbacks import CallbackSupportMixin, FitCallbacks, with_callbacks
 from skregnet._constraints import Constraints
 from skregnet._initializers import INITIALIZERS, init_weights, resolve_init
+from skregnet._inputs import given_validation, prepare, validation_split
 from skregnet._losses import LOSSES
 from skregnet._network import Layout, Network
 from skregnet._penalties import PENALTIES, make_penalty
 from skregnet._schedules import ALPHA_SCHEDULES, resolve_schedule
 from skregnet._solvers import SOLVERS, run_solver
 from skregnet._training import (
-    Dataset,
     History,
     Problem,
     Run,
     StoppingRule,
     TrainConfig,
-    Validation,
 )
 from skregnet._utils import RegistryOptions, warn
 
 _positive = Interval(Real, 0, None, closed="neither")
 
 
-class BaseRegMLP(BaseEstimator, ABC):
+class BaseRegMLP(CallbackSupportMixin, BaseEstimator, ABC):
     """Base class of the regularized multilayer perceptrons.
 
     Holds the parameters, their validation, and ``fit`` / ``partial_fit`` /
@@ -185,10 +180,25 @@ class BaseRegMLP(BaseEstimator, ABC):
     def _stratify_validation(self, Y):
         return False
 
+    def _weighted(self, y, sample_weight, incremental):
+        """The sample weights of the rows of ``y`` (the classifier multiplies
+        them by its ``class_weight``)."""
+        return sample_weight
+
     # -- fitting ----------------------------------------------------------------
 
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the model to data matrix X and target(s) y.
 
         Parameters
@@ -200,77 +210,58 @@ class BaseRegMLP(BaseEstimator, ABC):
             in regression).
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights: the data term is their weighted mean.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+default=None
+            A validation set for ``early_stopping`` (which must then be True),
+            as ``HistGradientBoostingClassifier`` takes it: it replaces the
+            ``validation_fraction`` split, so every row of ``X`` is trained
+            on, and the validation scores and the restored best weights come
+            from it. In a ``Pipeline``, ``transform_input=["X_val"]``
+            transforms it as ``X``.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), \
+default=None
+            The targets of ``X_val``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Sample weights of ``X_val``.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, incremental=False)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            incremental=False,
+            validation=(X_val, y_val, sample_weight_val),
+        )
 
-    def _check_hyperparameters(self, incremental):
-        sizes = self.hidden_layer_sizes
-        sizes = list(sizes) if np.iterable(sizes) else [sizes]
-        if any(not isinstance(s, Integral) or s < 1 for s in sizes):
-            raise InvalidParameterError(
-                "The 'hidden_layer_sizes' parameter must be a tuple of positive "
-                f"ints (() for a linear model). Got {self.hidden_layer_sizes!r} "
-                "instead."
-            )
-        for name, default in SOLVERS[self.solver].fixed_objective.items():
-            if getattr(self, name) != default:
-                raise ValueError(
-                    f"solver={self.solver!r} needs a fixed objective: {name}="
-                    f"{getattr(self, name)!r} changes it during training. Use "
-                    f"solver='adam' or 'sgd', or {name}={default!r}."
-                )
-        if incremental and self.early_stopping:
-            raise ValueError("partial_fit does not support early_stopping=True")
-        for name, default in SOLVERS[self.solver].ignores.items():
-            if getattr(self, name) != default:
-                warn(
-                    f"solver={self.solver!r} ignores {name}={getattr(self, name)!r}: "
-                    "it trains on all the data at once. Use solver='adam' or "
-                    f"'sgd' for {name}."
-                )
-        return [int(s) for s in sizes]
-
-    def _fit(
-        self,
-        X,
-        y,
-        sample_weight,
-        incremental,
-        *,
-        stopping=None,
-        history=None,
-        keep_state=False,
-        path=False,
-    ):
+    def _fit(self, X, y, sample_weight, incremental, *, validation=None, path=None):
         """Prepare the data, train and store the model.
 
-        A regularization path passes a fresh ``stopping`` rule and ``history``
-        for each point, ``keep_state`` (the optimizer carries over) and
-        ``path``: no ConvergenceWarning (the path summarizes its points) and
-        a ``KeyboardInterrupt`` is raised again once the model is stored.
+        ``validation`` is ``(X_val, y_val, sample_weight_val)``. A
+        regularization path passes ``path="first"`` for its first point and
+        ``"warm"`` for the others (a fresh stopping rule and history, the
+        optimizer carried over): no ConvergenceWarning (the path summarizes
+        its points), and a ``KeyboardInterrupt`` is raised again once the
+        model is stored.
 
         Whenever a fit ends, the model is consistent: an interrupt during
         training stops it and keeps the weights so far; one that escapes
         before the model is stored leaves the estimator as it was.
         """
         before, stored = dict(self.__dict__), False
+        callbacks = FitCallbacks(
+            self, max_subtasks=2 if incremental else self.max_iter + 1
+        )
         try:
-            data, layer_units, rng = self._prepare(X, y, sample_weight, incremental)
+            data, layer_units, rng, y = prepare(self, X, y, sample_weight, incremental)
+            given = given_validation(self, *(validation or (None, None, None)))
             solver = SOLVERS[self.solver]
-            run = self._make_run(data, layer_units, rng, solver, incremental)
-            if stopping is not None:
-                run.stopping = stopping
-            if history is not None:
-                run.history = history
-            if run.state is None or not (incremental or keep_state):
-                run.state = self._new_state(solver, run)
-            elif keep_state:
-                run.state.restart()
+            run = self._make_run(data, layer_units, rng, solver, incremental, given)
+            self._start_state(run, solver, incremental, path)
+            run.monitor = callbacks.begin(run, y, solver.stochastic)
             interrupted = run_solver(solver, run)
             self._store(run, solver)
             stored = True
@@ -279,17 +270,18 @@ class BaseRegMLP(BaseEstimator, ABC):
                 self.__dict__.clear()
                 self.__dict__.update(before)
             raise
-        if interrupted and path:
+        callbacks.end(self)
+        if interrupted and path is not None:
             raise KeyboardInterrupt
-        if not path:
+        if path is None:
             self._warn(run.history)
         return self
 
-    def _make_run(self, data, layer_units, rng, solver, incremental):
+    def _make_run(self, data, layer_units, rng, solver, incremental, given):
         """The ``Run`` of a fit continuing from the fitted (or initial) state."""
         layout = Layout(layer_units)
         params = layout.pack(self.coefs_, self.intercepts_, data.X.dtype)
-        train, validation = self._validation_split(data, rng, solver)
+        train, validation = validation_split(self, data, rng, solver, given)
         return Run(
             problem=self._problem(layout),
             params=params,
@@ -302,17 +294,28 @@ class BaseRegMLP(BaseEstimator, ABC):
                 self.loss_curve_,
                 self.validation_scores_,
                 self.t_,
+                getattr(self, "validation_loss_curve_", None),
             ),
             validation=validation,
             rng=rng,
             state=self._optimizer,
         )
 
-    def _new_state(self, solver, run):
-        layout = run.problem.network.layout
-        return solver.init_state(
-            self.get_params(), layout.n_params, layout.n_coef, run.params.dtype
-        )
+    def _start_state(self, run, solver, incremental, path):
+        """The stopping rule, history and optimizer a fit starts from: those
+        of the fitted model (``warm_start``, ``partial_fit``), or fresh ones;
+        a warm path point keeps the optimizer's moments, with a fresh rule
+        and history."""
+        if path == "warm":
+            run.stopping = StoppingRule(run.validation is not None)
+            run.history = History()
+        if run.state is None or not (incremental or path == "warm"):
+            layout = run.problem.network.layout
+            run.state = solver.init_state(
+                self.get_params(), layout.n_params, layout.n_coef, run.params.dtype
+            )
+        elif path == "warm":
+            run.state.restart()
 
     def _problem(self, layout):
         """The objective for this estimator's parameters."""
@@ -325,35 +328,6 @@ class BaseRegMLP(BaseEstimator, ABC):
             alpha=self.alpha,
             schedule=resolve_schedule(self.alpha_schedule),
         )
-
-    def _validation_split(self, data, rng, solver):
-        """``(train, validation)``: the ``early_stopping`` split, drawn from
-        ``rng`` (stochastic solvers only), or all the rows and ``None``."""
-        if not (self.early_stopping and solver.stochastic):
-            return data, None
-        stratify = data.Y if self._stratify_validation(data.Y) else None
-        arrays = [data.X, data.Y]
-        if data.sample_weight is not None:
-            arrays.append(data.sample_weight)
-        split = train_test_split(
-            *arrays,
-            random_state=rng,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
-        X, X_val, Y, Y_val = split[:4]
-        sw, sw_val = (None, None) if data.sample_weight is None else split[4:]
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
-        y_val = self._decode(Y_val)
-
-        def score(output, sample_weight):
-            return self._score_fn(y_val, self._decode(output), sample_weight)
-
-        return Dataset(X, Y, sw), Validation(Dataset(X_val, Y_val, sw_val), score)
 
     def _config(self, n_train, incremental, solver):
         """The ``TrainConfig`` of a fit on ``n_train`` rows."""
@@ -373,17 +347,19 @@ class BaseRegMLP(BaseEstimator, ABC):
     def _store(self, run, solver):
         """The fitted attributes, written from the run in one step."""
         layout = run.problem.network.layout
-        alphas, data, loss, scores = run.history.curves()
+        history = run.history
+        scores = history.validation_scores
         if scores is None and run.validation is not None:
             scores = []
         penalty, alpha = run.problem.penalty, run.problem.alpha
         attributes = {
             "coefs_": [c.copy() for c in layout.coefs(run.params)],
             "intercepts_": [b.copy() for b in layout.intercepts(run.params)],
-            "alpha_curve_": alphas,
-            "data_loss_curve_": data,
-            "loss_curve_": loss,
+            "alpha_curve_": history.alpha_curve,
+            "data_loss_curve_": history.data_loss_curve,
+            "loss_curve_": history.loss_curve,
             "validation_scores_": scores,
+            "validation_loss_curve_": history.validation_loss_curve,
             "n_iter_": run.history.n_iter,
             "t_": run.history.t,
             "best_loss_": run.stopping.best_loss,
@@ -393,8 +369,8 @@ class BaseRegMLP(BaseEstimator, ABC):
             "_optimizer": run.state,
             "_stop": run.history.stop,
         }
-        if loss:
-            attributes["loss_"] = loss[-1]
+        if history.records:
+            attributes["loss_"] = history.loss
         # one dict update: an interrupt lands before or after it, not inside
         self.__dict__.update(attributes)
 
@@ -406,57 +382,6 @@ class BaseRegMLP(BaseEstimator, ABC):
         elif not history.converged:
             warn(history.message, ConvergenceWarning)
 
-    def _prepare(self, X, y, sample_weight, incremental):
-        """Validate the parameters and data; initialize the weights on a first pass.
-
-        Returns ``(data, layer_units, rng)``: a ``Dataset`` with the encoded
-        2-D targets, the network's widths and the random generator.
-        """
-        hidden = self._check_hyperparameters(incremental)
-        first_pass = not hasattr(self, "coefs_") or (
-            not self.warm_start and not incremental
-        )
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            y_numeric=is_regressor(self),
-            reset=first_pass,
-        )
-        if sp.issparse(X):
-            X = X.tocsr()
-        if sp.issparse(y):
-            y = y.toarray()
-        Y = self._encode_targets(y, incremental, first_pass).astype(X.dtype)
-        if Y.ndim == 1:
-            Y = Y.reshape(-1, 1)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
-            total = sample_weight.sum(dtype=np.float64)
-            if not 0 < total < np.inf:
-                raise ValueError(
-                    "The sample weights must have a positive, finite sum; got "
-                    f"{total}. Rescale them (only their ratios matter)."
-                )
-
-        layer_units = [X.shape[1], *hidden, Y.shape[1]]
-        rng = check_random_state(self.random_state)
-        if first_pass:
-            self._initialize(layer_units, rng)
-        elif [c.shape for c in self.coefs_] != list(pairwise(layer_units)):
-            raise ValueError(
-                "The network's shape changed since the last fit (hidden_layer_sizes "
-                "or the number of outputs): warm_start and partial_fit need the "
-                "same architecture. Set warm_start=False to start anew."
-            )
-
-        return Dataset(X, Y, sample_weight), layer_units, rng
-
     def _initial_model(self, X, y):
         """A clone holding the weights a ``fit`` on ``(X, y)`` starts from.
 
@@ -467,7 +392,7 @@ class BaseRegMLP(BaseEstimator, ABC):
         """
         est = clone(self).set_params(warm_start=False)
         est._validate_params()
-        est._prepare(X, y, None, incremental=False)
+        prepare(est, X, y, None, incremental=False)
         return est
 
     def _initialize(self, layer_units, rng):

@@ -195,6 +195,18 @@ default='constant'
         Maximum number of objective evaluations of ``solver='lbfgs'``.
 """
 
+_CLASSIFIER_PARAMETERS = """\
+    class_weight : dict, list of dict, 'balanced' or None, default=None
+        Weights of the classes, multiplying ``sample_weight`` (and
+        ``sample_weight_val``) exactly as passing
+        ``sklearn.utils.class_weight.compute_sample_weight(class_weight, y)``
+        would: a dict ``{class: weight}`` (for multilabel targets, a list of
+        dicts, one per output), ``'balanced'`` for weights inversely
+        proportional to the class frequencies in ``y``, or ``None`` for all
+        ones. ``partial_fit`` takes ``'balanced'`` only as computed weights
+        (as ``SGDClassifier``).
+"""
+
 _REGRESSOR_PARAMETERS = """\
     loss : {'squared_error', 'poisson'}, default='squared_error'
         The per-sample loss: 1/2 sum_k (y_k - y_pred_k)**2 with an identity
@@ -275,6 +287,11 @@ _ESTIMATOR_ATTRIBUTES = """\
 
     validation_scores_ : list of float or None
         Score on the validation set after each epoch (``early_stopping``).
+
+    validation_loss_curve_ : list of float or None
+        The data loss on the validation set after each epoch, whenever there
+        is one (``early_stopping``: the ``validation_fraction`` split, or
+        ``X_val`` / ``y_val``).
 
     best_validation_score_ : float or None
         The best of ``validation_scores_``.
@@ -377,6 +394,7 @@ def _entries(block):
 #: every parameter's entry, by name
 PARAMETERS = {
     **_entries(_ESTIMATOR_PARAMETERS),
+    **_entries(_CLASSIFIER_PARAMETERS),
     **_entries(_REGRESSOR_PARAMETERS),
     **_entries(_CV_PARAMETERS),
 }

@@ -27,6 +27,7 @@ import math
 import numpy as np
 from scipy.optimize import minimize
 
+from skregnet._training import callback_message
 from skregnet._utils import diverged_message
 
 #: at most this many halvings of FISTA's step before it gives up on a point
@@ -94,13 +95,15 @@ class FullBatchRun:
         )
 
     def accept(self, data_loss):
-        """Record the iterate in ``params`` and keep it as the fallback."""
+        """Record the iterate in ``params`` and keep it as the fallback;
+        whether a callback asks to stop there."""
         run = self.run
         penalty_value = self.penalty.value(run.w, self.alpha)
         run.history.record(
             self.alpha, data_loss, penalty_value, None, run.config.verbose
         )
         run.checkpoint()
+        return run.callbacks_stop()
 
     def finish(self, stop, residual=None):
         """End on ``params`` (or the fallback, if not finite): the last record
@@ -125,6 +128,8 @@ class FullBatchRun:
             return None
         if stop == "diverged":
             return diverged_message("lbfgs", "non-finite objective")
+        if stop == "callback":
+            return callback_message(self.run.history.n_iter, "iteration")
         what = {
             "max_iter": f"the iteration limit max_iter={self.config.max_iter}",
             "max_fun": f"the evaluation limit max_fun={self.config.max_fun}",
@@ -200,12 +205,14 @@ class LBFGSB(FullBatchRun):
         x = intermediate_result.x
         if not np.array_equal(x, self.last[0]):
             self.fun(x)  # sets params to x; self.last only if J is finite there
-        if np.array_equal(x, self.last[0]):
-            self.accept(self.last[1])
+        if np.array_equal(x, self.last[0]) and self.accept(self.last[1]):
+            self.stopped = True  # a callback's stop request
+            raise StopIteration
 
     def fit(self):
         run, config = self.run, self.config
         x, self.last = self.to_x(run.params), (None, np.nan)
+        self.stopped = False
         while True:
             iters, evals = config.max_iter - run.history.n_iter, config.max_fun
             result = minimize(
@@ -249,6 +256,8 @@ class LBFGSB(FullBatchRun):
         scipy_converged = result.status == 0 and "GRAD" in str(result.message).upper()
         if scipy_converged or residual <= self.config.tol:
             return "converged", residual
+        if self.stopped:
+            return "callback", residual
         if self.run.history.n_iter >= self.config.max_iter:
             return "max_iter", residual
         if self.objective.n_evals >= self.config.max_fun:
@@ -279,10 +288,13 @@ class FISTA(FullBatchRun):
                 stop = "no_progress"
                 break
             data_new, F_new, grad = step
-            self.accept(data_new)
+            stopped = self.accept(data_new)
             residual = self.residual(params, grad)
             if residual <= config.tol:
                 stop = "converged"
+                break
+            if stopped:
+                stop = "callback"
                 break
             if objective.n_evals >= config.max_fun:
                 stop = "max_fun"

@@ -4,6 +4,8 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -14,6 +16,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d
 
 from skregnet._base import BaseRegMLP
+from skregnet._callbacks import with_callbacks
 from skregnet._docs import (
     CLASSIFIER_ATTRIBUTES,
     ESTIMATOR_ATTRIBUTES,
@@ -66,6 +69,102 @@ class RegMLPClassifier(AccuracyScoreMixin, ClassifierMixin, BaseRegMLP):
     >>> clf.score(X, y) > 0.95
     True
     """
+
+    _parameter_constraints: dict = {
+        **BaseRegMLP._parameter_constraints,
+        "class_weight": [StrOptions({"balanced"}), dict, list, None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        activation="relu",
+        init="auto",
+        init_scale=None,
+        penalty="l2",
+        alpha=1e-4,
+        l1_ratio=0.5,
+        alpha_schedule="constant",
+        dropout=0.0,
+        max_norm=None,
+        weight_clip=None,
+        weight_decay=0.0,
+        solver="adam",
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        class_weight=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            activation=activation,
+            init=init,
+            init_scale=init_scale,
+            penalty=penalty,
+            alpha=alpha,
+            l1_ratio=l1_ratio,
+            alpha_schedule=alpha_schedule,
+            dropout=dropout,
+            max_norm=max_norm,
+            weight_clip=weight_clip,
+            weight_decay=weight_decay,
+            solver=solver,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+        )
+        self.class_weight = class_weight
+
+    def _weighted(self, y, sample_weight, incremental):
+        """``sample_weight`` times the ``class_weight`` of each row's class,
+        exactly as passing ``compute_sample_weight(class_weight, y)``."""
+        if self.class_weight is None:
+            return sample_weight
+        if incremental and self.class_weight == "balanced":
+            # as SGDClassifier: partial_fit sees one batch, not the class counts
+            raise ValueError(
+                "class_weight 'balanced' is not supported for partial_fit. In "
+                "order to use 'balanced' weights, use compute_class_weight("
+                "'balanced', classes=classes, y=y). In place of y you can use a "
+                "large enough sample of the full training set target to properly "
+                "estimate the class frequency distributions. Pass the resulting "
+                "weights as the class_weight parameter."
+            )
+        weights = compute_sample_weight(self.class_weight, y)
+        return weights if sample_weight is None else weights * sample_weight
 
     def _encode_targets(self, y, incremental, first_pass):
         if y.ndim == 2 and y.shape[1] == 1:
@@ -163,6 +262,7 @@ class RegMLPClassifier(AccuracyScoreMixin, ClassifierMixin, BaseRegMLP):
             return np.log(proba, out=proba)
 
     @available_if(BaseRegMLP._has_partial_fit)
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
@@ -353,6 +453,7 @@ class RegMLPRegressor(R2ScoreMixin, RegressorMixin, BaseRegMLP):
         return self._decode(self._forward(X))
 
     @available_if(BaseRegMLP._has_partial_fit)
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.

@@ -12,6 +12,7 @@ cross-validated estimators of ``skregnet._cv``.
 """
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from numbers import Integral
 
@@ -27,7 +28,7 @@ from sklearn.utils.validation import _check_sample_weight, check_X_y
 from skregnet._activations import ACTIVATIONS
 from skregnet._losses import LOSSES
 from skregnet._penalties import make_penalty
-from skregnet._training import CONVERGED, History, StoppingRule
+from skregnet._training import CONVERGED
 from skregnet._utils import warn
 
 #: the keys of ``RegMLPCV.path_`` and of ``path_to_dict``
@@ -273,7 +274,7 @@ def _alpha_grid(
 # -- the path -------------------------------------------------------------------
 
 
-def _iter_path(estimator, X, y, alphas, sample_weight=None, *, warm=False):
+def _iter_path(estimator, X, y, alphas, sample_weight=None, *, warm=False, task=None):
     """Fit ``estimator`` (modified in place) along ``alphas``, warm-started.
 
     Yields ``(alpha, fit_time)`` after each point's fit, the estimator then
@@ -286,24 +287,23 @@ def _iter_path(estimator, X, y, alphas, sample_weight=None, *, warm=False):
     ``max_iter``, the solver's own optimality test). No point warns: the
     caller summarizes them (``_convergence_warning``); a ``KeyboardInterrupt``
     stops the whole path.
+
+    ``task`` is a CV estimator's callback task (``skregnet._callbacks.Task``,
+    a fold's): each point is one of its subtasks, into which the point's own
+    fit (its epochs) merges.
     """
     estimator._validate_params()
     for i, alpha in enumerate(alphas):
         estimator.set_params(alpha=float(alpha), warm_start=i > 0 or warm)
         start = time.perf_counter()
-        if i > 0 or warm:
+        with nullcontext() if task is None else task.point(estimator, X, y):
             estimator._fit(
                 X,
                 y,
                 sample_weight,
                 incremental=False,
-                stopping=StoppingRule(estimator.early_stopping),
-                history=History(),
-                keep_state=True,
-                path=True,
+                path="warm" if i or warm else "first",
             )
-        else:
-            estimator._fit(X, y, sample_weight, incremental=False, path=True)
         yield float(alpha), time.perf_counter() - start
 
 

@@ -119,12 +119,17 @@ def run_solver(solver, run):
     run.project()  # the constraints hold from the first weights
     run.checkpoint()
     try:
+        if run.monitor is not None:
+            run.monitor.start(run.params)
         # overflows are caught as divergence by the solvers
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             solver.fit(run)
     except KeyboardInterrupt:
         _interrupted(solver, run)
         return True
+    finally:
+        if run.monitor is not None:
+            run.monitor.close()
     if run.history.n_iter == 0 or run.history.stop == "diverged":
         _record_weights(run)  # the last record describes the weights kept
     return False

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
-from skregnet._training import normalized
+from skregnet._training import callback_message, normalized
 from skregnet._utils import diverged_message
 
 
@@ -210,6 +210,9 @@ class StochasticRun:
             if self.end_epoch(alpha_t, data_loss):
                 history.end("converged")
                 break
+            if run.callbacks_stop():
+                history.end("callback", callback_message(history.n_iter, "epoch"))
+                break
             if config.incremental:
                 history.end("incremental")
                 break
@@ -264,10 +267,12 @@ class StochasticRun:
             run.state,
         )
         penalty_value = run.problem.penalty.value(run.w, alpha_t)
-        score = None
+        score = val_loss = None
         if run.validation is not None:
-            score = run.validation.evaluate(run.problem.network, run.params)
-        history.record(alpha_t, data_loss, penalty_value, score, config.verbose)
+            score, val_loss = run.validation.evaluate(run.problem.network, run.params)
+        history.record(
+            alpha_t, data_loss, penalty_value, score, config.verbose, val_loss
+        )
         if score is not None:
             stopping.observe_score(score, run.params, config.tol)
         else:

@@ -125,9 +125,13 @@ class Validation:
     score: Any
 
     def evaluate(self, network, params):
-        """The validation score of the network at ``params``."""
-        output = network.predict(params, self.data.X)
-        return float(self.score(output, self.data.sample_weight))
+        """``(score, data loss)`` of the network at ``params`` on this set."""
+        data = self.data
+        raw = np.empty((data.n_samples, data.Y.shape[1]), dtype=params.dtype)
+        output = network.forward(params, data.X, raw=raw)[0][-1]
+        sw = data.normalized_weights(params.dtype)
+        loss = network.loss.value(data.Y, output, sw, raw=raw)
+        return float(self.score(output, data.sample_weight)), float(loss)
 
 
 @dataclass(frozen=True)
@@ -221,13 +225,15 @@ CONVERGED = ("converged", "incremental")
 class History:
     """The records of the training, continued across warm starts.
 
-    A record is ``(alpha_t, data_loss, J, validation_score)``, appended in
-    one step so that the curves always have equal lengths. ``start`` is the
+    A record is ``(alpha_t, data_loss, J, validation_score,
+    validation_loss)``, appended in one step so that the curves always have
+    equal lengths. ``start`` is the
     number of records before this fit: ``n_iter`` counts this fit's, ``t``
     the samples seen over the whole training (``MLPClassifier``'s ``n_iter_``
     and ``t_``). ``stop`` says why the fit ended: ``"converged"``,
     ``"incremental"`` (one ``partial_fit`` epoch), ``"max_iter"``,
-    ``"max_fun"``, ``"no_progress"``, ``"diverged"`` or ``"interrupted"``,
+    ``"max_fun"``, ``"no_progress"``, ``"diverged"``, ``"callback"`` (a
+    callback's stop request) or ``"interrupted"``,
     with ``message`` the warning that says so (``None`` when converged).
     """
 
@@ -243,12 +249,24 @@ class History:
             self.start = len(self.records)
 
     @classmethod
-    def from_curves(cls, alpha_curve, data_loss_curve, loss_curve, scores, t0):
+    def from_curves(
+        cls, alpha_curve, data_loss_curve, loss_curve, scores, t0, val_losses=None
+    ):
         """The history of a fitted estimator, to continue it."""
-        scores = [None] * len(loss_curve) if scores is None else list(scores)
-        scores = [None] * (len(loss_curve) - len(scores)) + scores
+
+        def padded(values):
+            values = [] if values is None else list(values)
+            return [None] * (len(loss_curve) - len(values)) + values
+
         records = list(
-            zip(alpha_curve, data_loss_curve, loss_curve, scores, strict=True)
+            zip(
+                alpha_curve,
+                data_loss_curve,
+                loss_curve,
+                padded(scores),
+                padded(val_losses),
+                strict=True,
+            )
         )
         return cls(records=records, t0=t0)
 
@@ -265,10 +283,18 @@ class History:
         """J at the last record."""
         return self.records[-1][2]
 
-    def record(self, alpha_t, data_loss, penalty_value, score=None, verbose=False):
-        """One more epoch (or iteration): its alpha, data loss, penalty and
-        validation score."""
-        self.records.append(_record(alpha_t, data_loss, penalty_value, score))
+    def record(
+        self,
+        alpha_t,
+        data_loss,
+        penalty_value,
+        score=None,
+        verbose=False,
+        val_loss=None,
+    ):
+        """One more epoch (or iteration): its alpha, data loss, penalty, and
+        validation score and data loss."""
+        self.records.append(_record(alpha_t, data_loss, penalty_value, score, val_loss))
         if verbose:
             print(f"Iteration {self.n_iter}, loss = {self.loss:.8f}")
             if score is not None:
@@ -277,8 +303,8 @@ class History:
     def amend(self, alpha_t, data_loss, penalty_value):
         """Make the last record describe the weights the fit returns (a new
         record when this fit has none)."""
-        score = self.records[-1][3] if self.n_iter else None
-        new = _record(alpha_t, data_loss, penalty_value, score)
+        score, val_loss = self.records[-1][3:] if self.n_iter else (None, None)
+        new = _record(alpha_t, data_loss, penalty_value, score, val_loss)
         if self.n_iter:
             self.records[-1] = new
         else:
@@ -310,22 +336,19 @@ class History:
         none has)."""
         return [r[3] for r in self.records if r[3] is not None] or None
 
-    def curves(self):
-        """``(alpha_curve, data_loss_curve, loss_curve, validation_scores)``."""
-        return (
-            self.alpha_curve,
-            self.data_loss_curve,
-            self.loss_curve,
-            self.validation_scores,
-        )
+    @property
+    def validation_loss_curve(self):
+        """The validation data losses of the records that have one."""
+        return [r[4] for r in self.records if r[4] is not None] or None
 
 
-def _record(alpha_t, data_loss, penalty_value, score):
+def _record(alpha_t, data_loss, penalty_value, score, val_loss):
     return (
         float(alpha_t),
         float(data_loss),
         float(data_loss + penalty_value),
         None if score is None else float(score),
+        None if val_loss is None else float(val_loss),
     )
 
 
@@ -343,6 +366,8 @@ class Run:
     rng: Any = None
     state: Any = None
     fallback: np.ndarray = None
+    #: scikit-learn's callbacks of the fit (``skregnet._callbacks.FitMonitor``)
+    monitor: Any = None
 
     def __post_init__(self):
         if self.fallback is None:
@@ -365,3 +390,13 @@ class Run:
     def checkpoint(self):
         """``params`` is consistent: remember it as the fallback."""
         self.fallback[...] = self.params
+
+    def callbacks_stop(self):
+        """After a record: let the callbacks see it; whether one asks to stop
+        (always False without callbacks)."""
+        return self.monitor is not None and self.monitor.step(self.params)
+
+
+def callback_message(n_iter, what):
+    """The warning of a fit that a callback stopped."""
+    return f"A callback stopped training after {n_iter} {what}(s), before it converged."

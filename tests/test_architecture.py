@@ -32,6 +32,8 @@ LAYERS = {
     "_full_batch": 4,
     "_solvers": 4,
     "_base": 5,
+    "_callbacks": 5,
+    "_inputs": 5,
     "_mlp": 5,
     "_inspection": 5,
     "_path": 6,

@@ -19,6 +19,7 @@ from skregnet import (
     RegMLPRegressor,
     RegMLPRegressorCV,
 )
+from skregnet._base import BaseRegMLP
 from skregnet._docs import ATTRIBUTES
 
 ESTIMATORS = [RegMLPClassifier, RegMLPRegressor]
@@ -61,8 +62,14 @@ def test_signature_is_keyword_only_after_hidden_layer_sizes(cls):
 
 
 def test_the_four_signatures_agree():
+    base = _signature(BaseRegMLP)
     classifier, regressor = _signature(RegMLPClassifier), _signature(RegMLPRegressor)
-    assert list(regressor) == [*classifier, "loss"]
+    # the shared parameters, then each estimator's own
+    assert list(classifier) == [*base, "class_weight"]
+    assert list(regressor) == [*base, "loss"]
+    for name, parameter in base.items():
+        assert classifier[name].default == parameter.default
+        assert regressor[name].default == parameter.default
     for cv_cls, wrapped in CV_ESTIMATORS.items():
         cv, inner = _signature(cv_cls), _signature(wrapped)
         # hidden_layer_sizes, the CV's own parameters, then the wrapped
@@ -85,6 +92,8 @@ def test_cv_forwards_every_parameter_of_the_wrapped_estimator(cv_cls):
     changed = dict(activation="tanh", penalty="l1", max_iter=7, tol=1e-3, beta_1=0.5)
     if cv_cls is RegMLPRegressorCV:
         changed["loss"] = "poisson"
+    else:
+        changed["class_weight"] = "balanced"
     cv = cv_cls((3,), **changed)
     inner = cv._make_estimator()
     assert type(inner) is CV_ESTIMATORS[cv_cls]

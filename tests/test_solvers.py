@@ -407,7 +407,11 @@ def test_validation_rule_stops_and_restores_the_best_weights(solver):
     assert stopping.best_validation_score == max(scores)
     # the weights returned are those of the best score, not of the last epoch
     assert scores[-1] < max(scores)
-    assert validation.evaluate(problem.network, params) == max(scores)
+    score, loss = validation.evaluate(problem.network, params)
+    assert score == max(scores)
+    # the validation loss of each epoch is recorded beside its score
+    assert len(history.validation_loss_curve) == len(scores)
+    assert loss == pytest.approx(-score / 2)  # the loss is half the squared error
 
 
 @pytest.mark.parametrize(

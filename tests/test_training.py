@@ -138,9 +138,10 @@ def test_a_record_is_one_tuple_so_the_curves_never_differ_in_length():
     """A record is appended in one step: an interrupt lands before or after
     it, never between the curves (issue 8)."""
     history = History()
-    history.record(0.1, 2.0, 0.5, 0.75)
-    assert history.records == [(0.1, 2.0, 2.5, 0.75)]
+    history.record(0.1, 2.0, 0.5, 0.75, val_loss=0.3)
+    assert history.records == [(0.1, 2.0, 2.5, 0.75, 0.3)]
     assert history.validation_scores == [0.75]
+    assert history.validation_loss_curve == [0.3]
 
 
 def test_a_continued_history_counts_this_fit_only():

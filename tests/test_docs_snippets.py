@@ -9,7 +9,8 @@
 
 Skipped, with the reason in the test id: Python blocks that need a running
 dask scheduler (they say so in a ``# needs a running dask scheduler``
-comment), blocks that another test runs (``# run by tests/...``: the
+comment), blocks that need scikit-learn's callbacks on an older
+scikit-learn (``# needs scikit-learn >= 1.9``), blocks that another test runs (``# run by tests/...``: the
 developer guide's registrations, which would change a registry for every
 test of the process), and shell lines other than ``skregnet`` (``pip
 install``, ``git clone``: they install or fetch, which a test must not do).
@@ -24,10 +25,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from skregnet._callbacks import HAS_CALLBACKS
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.rst"))]
 NEEDS_CLUSTER = "# needs a running dask scheduler"
 RUN_ELSEWHERE = "# run by tests/"
+NEEDS_CALLBACKS = "# needs scikit-learn >= 1.9"
 
 pytestmark = pytest.mark.skipif(
     not (ROOT / "README.md").exists() or not (ROOT / "docs").is_dir(),
@@ -118,6 +122,8 @@ def test_python_blocks_run(path, blocks, tmp_path, monkeypatch):
     for k, block in enumerate(blocks):
         if NEEDS_CLUSTER in block:
             continue  # needs a dask scheduler: a cluster, not a test
+        if NEEDS_CALLBACKS in block and not HAS_CALLBACKS:
+            continue  # sklearn.callback is new in scikit-learn 1.9
         if RUN_ELSEWHERE in block:
             test_file = block.split(RUN_ELSEWHERE, 1)[1].split()[0]
             assert (ROOT / "tests" / test_file).exists(), test_file

@@ -10,10 +10,11 @@
 Skipped, with the reason in the test id: Python blocks that need a running
 dask scheduler (they say so in a ``# needs a running dask scheduler``
 comment), blocks that need scikit-learn's callbacks on an older
-scikit-learn (``# needs scikit-learn >= 1.9``), blocks that another test runs (``# run by tests/...``: the
-developer guide's registrations, which would change a registry for every
-test of the process), and shell lines other than ``skregnet`` (``pip
-install``, ``git clone``: they install or fetch, which a test must not do).
+scikit-learn (``# needs scikit-learn >= 1.9``), blocks that another test
+runs (``# run by tests/...``: the developer guide's registrations, which
+would change a registry for every test of the process), and shell lines
+other than ``skregnet`` (``pip install``, ``git clone``: they install or
+fetch, which a test must not do).
 """
 
 import re

@@ -25,8 +25,12 @@ def assert_consistent(model, X):
     assert model.loss_ == model.loss_curve_[-1]
     if model.validation_scores_ is not None:
         assert len(model.validation_scores_) == len(model.loss_curve_)
-    assert np.isfinite(model.predict(X)).all(), "non-finite predictions"
-    if hasattr(model, "predict_proba"):
+    predictions = model.predict(X)
+    if hasattr(model, "predict_proba"):  # labels: in classes_
+        assert np.isin(predictions, model.classes_).all()
         proba = model.predict_proba(X)
-        assert np.isfinite(proba).all()
-        np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+        assert np.isfinite(proba).all(), "non-finite probabilities"
+        if model._label_binarizer.y_type_ != "multilabel-indicator":
+            np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    else:
+        assert np.isfinite(predictions).all(), "non-finite predictions"

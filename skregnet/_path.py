@@ -28,6 +28,7 @@ from sklearn.utils.validation import _check_sample_weight, check_X_y
 from skregnet._activations import ACTIVATIONS
 from skregnet._losses import LOSSES
 from skregnet._penalties import make_penalty
+from skregnet._solvers import SOLVERS
 from skregnet._training import CONVERGED
 from skregnet._utils import warn
 
@@ -307,7 +308,7 @@ def _iter_path(estimator, X, y, alphas, sample_weight=None, *, warm=False, task=
         yield float(alpha), time.perf_counter() - start
 
 
-def _convergence_warning(unconverged, n_points, max_iter):
+def _convergence_warning(unconverged, n_points, estimator):
     """One ConvergenceWarning for the path points that did not converge.
 
     ``unconverged`` lists ``(alpha, where, stop)``: ``where`` names the fit
@@ -323,11 +324,20 @@ def _convergence_warning(unconverged, n_points, max_iter):
         f"alpha={alpha:.3g} ({', '.join(reasons)})"
         for alpha, reasons in sorted(by_alpha.items())
     )
+    if SOLVERS[estimator.solver].stochastic:
+        remedy = (
+            f"increase `max_iter` (now {estimator.max_iter}) or "
+            "`learning_rate_init`, or scale the data; a diverged one a smaller "
+            "`learning_rate_init`"
+        )
+    else:
+        remedy = (
+            f"increase `max_iter` (now {estimator.max_iter}) or `max_fun`, scale "
+            "the data, or raise `tol`"
+        )
     warn(
         f"{len(unconverged)} of {n_points} path points did not converge: "
-        f"{points}. A point stopped by max_iter needs more iterations: increase "
-        f"`max_iter` (now {max_iter}) or `learning_rate_init`, or scale the data; "
-        "a diverged one a smaller `learning_rate_init`.",
+        f"{points}. A point stopped by its iteration limit needs more: {remedy}.",
         ConvergenceWarning,
     )
 
@@ -471,5 +481,5 @@ def regmlp_path(
         points.append(_path_point(est, X, y, sample_weight, fit_time, return_weights))
         if not points[-1].converged:
             unconverged.append((alpha, "", est._stop))
-    _convergence_warning(unconverged, len(points), est.max_iter)
+    _convergence_warning(unconverged, len(points), est)
     return points

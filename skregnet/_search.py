@@ -433,7 +433,7 @@ class BaseRegMLPCV(CallbackSupportMixin, BaseEstimator):
         refit_stops = full[3] if full is not None else None
         unconverged = unconverged_points(alphas, folds, refit_stops)
         n_points = len(alphas) * (len(splits) + (full is not None))
-        _convergence_warning(unconverged, n_points, self.max_iter)
+        _convergence_warning(unconverged, n_points, self)
         if self.refit and metric is not None:
             self._store_refit(full)
         if root is not None:

@@ -18,29 +18,31 @@ It reports two choices:
 
 :class:`~skregnet.plotting.RegularizationPathDisplay` draws the path: the CV
 score with its spread over the folds, and, for the path refit on all the
-data, the weight norm and the number of input features still used.
+data, the number of input features still used;
+:class:`~skregnet.plotting.FeaturePathDisplay` draws each feature's
+first-layer weight norm along it.
+
+Every point of the path is trained by the stopping rule of a fit from
+scratch at its alpha; a point that stops at ``max_iter`` instead is said to be
+unconverged, in ``path_["converged"]`` and in the one ConvergenceWarning the
+search gives (shown below the code when there is one).
 """
 
 # %%
-import warnings
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from sklearn.datasets import load_wine
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from skregnet import RegMLPClassifierCV
-from skregnet.plotting import RegularizationPathDisplay
+from skregnet.plotting import FeaturePathDisplay, RegularizationPathDisplay
 
 X, y = load_wine(return_X_y=True, as_frame=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
-scaler = StandardScaler().fit(X_train)
+scaler = StandardScaler().set_output(transform="pandas").fit(X_train)
 X_train_s, X_test_s = scaler.transform(X_train), scaler.transform(X_test)
 
-# points at the weakest alphas may stop at max_iter; they are still usable
-warnings.filterwarnings("ignore", category=ConvergenceWarning)
 model = RegMLPClassifierCV(
     (16,),
     alphas=12,
@@ -65,9 +67,10 @@ print(
 # where the network collapses; for L1-type penalties the grid is extended
 # until the first layer is all zero, hence the strongest alphas with no
 # feature left.
-fig, ax = plt.subplots(figsize=(9, 4.8), layout="constrained")
-display = RegularizationPathDisplay.from_estimator(model, ax=ax)
-ax.set_title("wine, L1, 4-fold CV")
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), layout="constrained")
+RegularizationPathDisplay.from_estimator(model, ax=left)
+FeaturePathDisplay.from_estimator(model, ax=right)
+fig.suptitle("wine, L1, 4-fold CV")
 plt.show()
 
 # %%

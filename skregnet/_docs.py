@@ -189,7 +189,12 @@ default='constant'
         Adam's numerical-stability constant.
 
     n_iter_no_change : int, default=10
-        Epochs without an improvement of ``tol`` before stopping.
+        Epochs without an improvement of ``tol`` before stopping. Unlike
+        ``MLPClassifier``, the training loss rule does not stop a fit whose
+        best objective is still clearly worse than a constant prediction's
+        (which zero weights reach): that fit is oscillating, not converged
+        (as unscaled inputs make it), and goes on to ``max_iter``, whose
+        warning then says so.
 
     max_fun : int, default=15000
         Maximum number of objective evaluations of ``solver='lbfgs'``.

@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
 from skregnet._training import callback_message, normalized
-from skregnet._utils import diverged_message
+from skregnet._utils import diverged_message, unscaled_hint
 
 
 def dropout_masks(rng, n, hidden_units, dropout, dtype, out=None):
@@ -159,6 +159,11 @@ class ProximalStep:
         self.constraints.project(self.coefs, self.w)
 
 
+#: a fit whose best J is worse than the constant model's by more than this
+#: share of that model's loss (above its floor), and by more than ``tol``, has
+#: stalled: the no-improvement rule does not stop it
+STALL_MARGIN = 0.01
+
 #: an epoch whose loss (above its floor) grew to this many times the loss of
 #: the fit's starting weights has diverged, even if it is still finite
 DIVERGENCE_FACTOR = 100.0
@@ -193,6 +198,7 @@ class StochasticRun:
         # the loss above its floor at the starting weights (on the first
         # batch), which divergence is measured by
         self.first_excess = None
+        self.null_loss = None  # J of the constant model, once needed
 
     def fit(self):
         """The epochs, until the stopping rule, ``max_iter`` or divergence."""
@@ -217,12 +223,7 @@ class StochasticRun:
                 history.end("incremental")
                 break
         else:
-            history.end(
-                "max_iter",
-                f"Stochastic Optimizer: Maximum iterations ({config.max_iter}) "
-                "reached and the optimization hasn't converged yet. Increase "
-                "`max_iter` or `learning_rate_init`.",
-            )
+            history.end("max_iter", self.max_iter_message())
         if run.stopping.best_params is not None:
             run.params[...] = run.stopping.best_params
 
@@ -283,7 +284,60 @@ class StochasticRun:
         optimizer.iteration_ends(history.t)
         if stopping.exhausted(config.n_iter_no_change):
             msg = stopping.message(config.tol, config.n_iter_no_change)
-            if optimizer.trigger_stopping(msg, config.verbose):
+            if optimizer.trigger_stopping(msg, config.verbose) and not self.stalled(
+                config.tol, config.verbose
+            ):
                 return True
             stopping.no_improvement_count = 0
         return False
+
+    def constant_loss(self):
+        """J of the constant model: zero weights and the output biases at the
+        null prediction (the weighted mean of ``Y``, by the link)."""
+        if self.null_loss is None:
+            loss, Y, sw = (
+                self.run.problem.network.loss,
+                self.run.train.Y,
+                self.batches.sw_full,
+            )
+            prediction = np.tile(loss.null_prediction(Y, sw), (Y.shape[0], 1))
+            self.null_loss = loss.value(Y, prediction, sw)
+        return self.null_loss
+
+    def stalled(self, tol, verbose=False):
+        """Whether the best J so far is clearly worse than the constant model's.
+
+        Zero weights reach the constant model's J whatever the penalty,
+        dropout, constraints or alpha, so no minimum is worse: a fit whose
+        loss did not improve there is oscillating far from one (as unscaled
+        inputs make it), not converging, and goes on. Not checked on a
+        validation score (``early_stopping``), nor when a constant fits the
+        targets to within ``tol`` (one class, one sample: the biases only
+        approach it as they grow without bound).
+        """
+        stopping = self.run.stopping
+        if stopping.on_validation:
+            return False
+        null = self.constant_loss()
+        if null - self.floor <= tol:
+            return False
+        margin = max(tol, STALL_MARGIN * (null - self.floor))
+        stalled = stopping.best_loss > null + margin
+        if stalled and verbose:
+            print("The training loss is worse than a constant prediction's: going on.")
+        return stalled
+
+    def max_iter_message(self):
+        """The warning of a fit that reached ``max_iter``, saying what to change."""
+        run = self.run
+        message = (
+            f"Stochastic Optimizer: Maximum iterations ({run.config.max_iter}) "
+            "reached and the optimization hasn't converged yet. Increase "
+            "`max_iter` or `learning_rate_init`."
+        )
+        if self.stalled(run.config.tol):
+            message += (
+                f" The training loss ({run.stopping.best_loss:.3g} at best) is "
+                f"still worse than a constant prediction's ({self.null_loss:.3g})."
+            )
+        return message + unscaled_hint(run.train.X)

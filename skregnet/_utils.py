@@ -3,6 +3,8 @@
 import sys
 import warnings
 
+import numpy as np
+import scipy.sparse as sp
 from sklearn.utils._param_validation import StrOptions
 
 
@@ -29,6 +31,34 @@ def diverged_message(solver, what):
         "weights with a finite loss were kept. Lower `learning_rate_init`, "
         "scale the input features (e.g. with StandardScaler) or increase "
         "`alpha`."
+    )
+
+
+#: input features whose magnitude is off from 1 by more than this factor look
+#: unscaled
+SCALE_FACTOR = 10.0
+
+
+def unscaled_hint(X):
+    """A sentence for a warning when the features of ``X`` look unscaled, or ``""``.
+
+    They do when the largest root mean square of a column (its magnitude, mean
+    included: a large mean makes the pre-activations as large as a large
+    spread does) is off from 1 by more than ``SCALE_FACTOR``: the default
+    init and learning rate then make the first layer's pre-activations, and
+    each step's change of them, far too large (or too small).
+    """
+    if sp.issparse(X):
+        rms = np.sqrt(np.asarray(X.multiply(X).mean(axis=0)).ravel())
+    else:
+        rms = np.sqrt(np.einsum("ij,ij->j", X, X, dtype=np.float64) / X.shape[0])
+    j = int(np.argmax(rms))
+    if 1 / SCALE_FACTOR <= rms[j] <= SCALE_FACTOR:
+        return ""
+    return (
+        f" The inputs look unscaled (feature {j} has a root mean square of "
+        f"{rms[j]:.3g}, far from 1); use StandardScaler, e.g. "
+        "make_pipeline(StandardScaler(), model)."
     )
 
 

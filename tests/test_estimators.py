@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import (
     load_digits,
+    load_wine,
     make_classification,
     make_multilabel_classification,
     make_regression,
@@ -21,7 +22,8 @@ from sklearn.datasets import (
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectFromModel
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -193,12 +195,52 @@ def test_early_stopping_too_small_validation_set():
 
 
 def test_training_loss_stopping_and_max_iter_warning():
-    model = RegMLPRegressor((8,), tol=0.5, n_iter_no_change=2, random_state=0)
+    # init="normal" (sigma 0.01) starts near the constant model's loss, so
+    # the rule may stop the fit (below it, see the next test)
+    model = RegMLPRegressor(
+        (8,), init="normal", tol=0.5, n_iter_no_change=2, random_state=0
+    )
     model.fit(X_reg, y_reg)
     # as MLPClassifier: stops once the count exceeds n_iter_no_change
     assert model.n_iter_ == 4
     with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(3\) reached"):
         RegMLPRegressor((8,), max_iter=3).fit(X_reg, y_reg)
+
+
+def test_no_improvement_does_not_stop_a_fit_worse_than_a_constant():
+    """He init starts this fit at J = 2.6, five times the constant model's
+    0.5, and J falls by 0.02 an epoch: with tol=0.5 MLPClassifier's rule
+    would stop it after 4 epochs and call it converged. It goes on instead,
+    and says so when max_iter ends it first."""
+    model = RegMLPRegressor((8,), tol=0.5, n_iter_no_change=2, random_state=0)
+    with pytest.warns(ConvergenceWarning, match=r"still worse than a constant"):
+        model.set_params(max_iter=30).fit(X_reg, y_reg)
+    assert model.n_iter_ == 30
+    # with room to get there, the rule stops it once it beats the constant
+    model.set_params(max_iter=300).fit(X_reg, y_reg)
+    assert model.best_loss_ < 0.5 * y_reg.var() + 0.5 < model.loss_curve_[0]
+    assert model.n_iter_ < 300
+
+
+def test_default_on_unscaled_wine_trains_on_or_says_why():
+    """Issue 10: on unscaled load_wine the default stopped after about 20
+    epochs at chance accuracy (in 3 of the 5 folds of
+    ``cross_val_score(RegMLPClassifier(random_state=0), X, y)``), with no
+    warning: Adam's steps on features as large as proline (about 750) made
+    the loss oscillate far above the constant model's, where the
+    no-improvement rule fired."""
+    X, y = load_wine(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs = cross_val_score(MLPClassifier(random_state=0), X, y)
+    for k, (train, test) in enumerate(StratifiedKFold(5).split(X, y)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = RegMLPClassifier(random_state=0).fit(X[train], y[train])
+        score = model.score(X[test], y[test])
+        assert score > 0.6, f"fold {k} at chance"  # was 0.28, 0.28, 0.26
+        warned = any("inputs look unscaled" in str(w.message) for w in caught)
+        assert warned or score >= theirs[k] - 0.05, f"fold {k}"
 
 
 def test_lbfgs_max_fun_warns():

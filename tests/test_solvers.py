@@ -22,7 +22,12 @@ from skregnet._network import Layout, Network
 from skregnet._penalties import make_penalty
 from skregnet._schedules import resolve_schedule
 from skregnet._solvers import SOLVERS, run_solver
-from skregnet._stochastic import DIVERGENCE_FACTOR, Batches, dropout_masks
+from skregnet._stochastic import (
+    DIVERGENCE_FACTOR,
+    Batches,
+    StochasticRun,
+    dropout_masks,
+)
 from skregnet._training import (
     Dataset,
     History,
@@ -436,6 +441,76 @@ def test_stochastic_max_iter_warns():
     with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(4\) reached"):
         history, _ = _fit("adam", problem, params, _config(max_iter=4))
     assert history.n_iter == 4
+
+
+#: targets of each loss, and the inverse link that turns the constant model's
+#: prediction (their weighted mean) into its output biases
+_CONSTANT_MODELS = {
+    "squared_error": (Y, lambda m: m),
+    "poisson": (_rng.poisson(2.0, size=(80, 1)).astype(float), np.log),
+    "binary_log_loss": (
+        (_rng.uniform(size=(80, 2)) < [0.3, 0.6]).astype(float),
+        lambda m: np.log(m / (1 - m)),
+    ),
+    "log_loss": (np.eye(3)[_rng.choice(3, size=80, p=[0.2, 0.3, 0.5])], np.log),
+}
+
+
+def _stochastic_run(problem, train, **config):
+    params = _initial_params(problem)
+    state = SOLVERS["adam"].init_state(
+        OPTIMIZER_PARAMS, params.size, problem.n_coef, params.dtype
+    )
+    run = Run(
+        problem=problem,
+        params=params,
+        train=train,
+        config=_config(**config),
+        stopping=StoppingRule(on_validation=False),
+        history=History(),
+        rng=np.random.RandomState(0),
+        state=state,
+    )
+    return StochasticRun(run)
+
+
+@pytest.mark.parametrize("loss", list(_CONSTANT_MODELS))
+def test_constant_loss_is_j_at_zero_weights(loss):
+    """What a stall is measured against: the J that zero weights reach, with
+    the output biases at the (weighted) null prediction."""
+    Y_loss, inverse_link = _CONSTANT_MODELS[loss]
+    sw = np.random.RandomState(1).uniform(0.5, 2.0, size=80)
+    train = Dataset(X, Y_loss, sw)
+    problem = _problem(loss=loss, n_outputs=Y_loss.shape[1])
+    constant = np.zeros(problem.network.layout.n_params)
+    mean = sw @ Y_loss / sw.sum()
+    problem.network.layout.intercepts(constant)[-1][...] = inverse_link(mean)
+    data_loss, penalty_value = _terms(problem, constant, train)
+    assert penalty_value == 0
+    stochastic = _stochastic_run(problem, train)
+    assert stochastic.constant_loss() == pytest.approx(data_loss, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "excess, tol, stalled",
+    [(0.02, 1e-4, True), (0.005, 1e-4, False), (0.02, 0.1, False), (2.0, 0.1, True)],
+)
+def test_stalled_is_clearly_worse_than_the_constant_model(excess, tol, stalled):
+    """Worse by more than tol and than STALL_MARGIN (1%) of the constant
+    model's loss; never on a validation score, nor when a constant fits."""
+    stochastic = _stochastic_run(_problem(), TRAIN)
+    null = stochastic.constant_loss()
+    stochastic.run.stopping.best_loss = null * (1 + excess)
+    assert stochastic.stalled(tol) is stalled
+    stochastic.run.stopping.on_validation = True
+    assert not stochastic.stalled(tol)
+    # one class: the constant is perfect, reached only as the biases diverge
+    one_class = _stochastic_run(
+        _problem(loss="binary_log_loss"), Dataset(X, np.ones((80, 1)))
+    )
+    one_class.run.stopping.best_loss = 10.0
+    assert one_class.constant_loss() == pytest.approx(0, abs=1e-12)
+    assert not one_class.stalled(tol)
 
 
 # -- faults ----------------------------------------------------------------------------

@@ -17,7 +17,26 @@ from itertools import pairwise
 import numpy as np
 import scipy.sparse as sp
 
-from skregnet._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from skregnet._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, ones
+
+
+#: rows per chunk of the passes over a whole data set (prediction, the data
+#: term, the full-batch objective): their work arrays hold this many rows
+#: whatever the data's size, and their products are still large
+CHUNK_ROWS = 4096
+
+
+def row_chunks(X, rows):
+    """``(X[chunk], chunk)`` for consecutive slices of ``rows`` rows."""
+    n = X.shape[0]
+    if n <= rows:
+        yield X, slice(0, n)
+        return
+    if sp.issparse(X) and X.format != "csr":
+        X = X.tocsr()  # row slices of CSC would each convert
+    for start in range(0, n, rows):
+        chunk = slice(start, min(start + rows, n))
+        yield X[chunk], chunk
 
 
 class Layout:
@@ -134,15 +153,16 @@ class Network:
         where the probabilities underflow.
         """
         coefs, intercepts = self.layout._views(params)
+        return self._layers(coefs, intercepts, X, out, masks, dropped, raw)
+
+    def _layers(self, coefs, intercepts, X, out, masks=None, dropped=None, raw=None):
+        """``forward`` on per-layer weights and biases."""
         n_layers = len(coefs)
-        if out is None:
-            acts = [None] * n_layers
-        else:
-            acts = out
+        acts = [None] * n_layers if out is None else out
         inputs = [X]
         for i in range(n_layers):
             A = inputs[i]
-            if sp.issparse(A):
+            if i == 0 and sp.issparse(A):  # only the input can be sparse
                 Z = A @ coefs[i]
                 if acts[i] is None:
                     acts[i] = np.asarray(Z)
@@ -167,14 +187,45 @@ class Network:
         return acts, inputs
 
     def predict(self, params, X):
-        """Output of the network (no dropout, fresh arrays)."""
-        return self.forward(params, X)[0][-1]
+        """Output of the network (no dropout), in a new array."""
+        coefs, intercepts = self.layout._views(params)
+        return self.predict_layers(coefs, intercepts, X)
 
-    def data_loss(self, params, X, y, sw):
-        """The data term (weighted mean loss) at ``params``, no gradient."""
-        raw = np.empty((X.shape[0], self.layout.layer_units[-1]), dtype=params.dtype)
-        y_pred = self.forward(params, X, raw=raw)[0][-1]
-        return self.loss.value(y, y_pred, sw, raw=raw)
+    def predict_layers(self, coefs, intercepts, X, chunk_rows=CHUNK_ROWS):
+        """Output of the network with per-layer weights and biases (cast to
+        X's dtype), computed ``chunk_rows`` rows at a time.
+
+        Only the output is of X's length: the hidden activations take
+        ``chunk_rows`` rows whatever the size of ``X``, in work arrays of
+        this call (so concurrent calls share nothing).
+        """
+        dtype = X.dtype
+        coefs = [W.astype(dtype, copy=False) for W in coefs]
+        intercepts = [b.astype(dtype, copy=False) for b in intercepts]
+        n, units = X.shape[0], self.layout.layer_units
+        out = np.empty((n, units[-1]), dtype=dtype)
+        rows = max(1, min(n, chunk_rows))
+        work = [np.empty((rows, u), dtype=dtype) for u in units[1:-1]]
+        for X_chunk, chunk in row_chunks(X, rows):
+            acts = [w[: X_chunk.shape[0]] for w in work] + [out[chunk]]
+            self._layers(coefs, intercepts, X_chunk, acts)
+        return out
+
+    def data_loss(self, params, X, y, sw, chunk_rows=CHUNK_ROWS):
+        """The data term (weighted mean loss) at ``params``, no gradient;
+        computed ``chunk_rows`` rows at a time (``sw`` sums to one over all
+        the rows, so the chunks' terms add up)."""
+        coefs, intercepts = self.layout._views(params)
+        units, rows = self.layout.layer_units, max(1, min(X.shape[0], chunk_rows))
+        work = [np.empty((rows, u), dtype=params.dtype) for u in units[1:]]
+        raw_work = np.empty((rows, units[-1]), dtype=params.dtype)
+        total = 0.0
+        for X_chunk, chunk in row_chunks(X, rows):
+            m = X_chunk.shape[0]
+            acts, raw = [w[:m] for w in work], raw_work[:m]
+            y_pred = self._layers(coefs, intercepts, X_chunk, acts, raw=raw)[0][-1]
+            total += self.loss.value(y[chunk], y_pred, sw[chunk], raw=raw)
+        return total
 
     def loss_grad(self, params, X, y, sw, grad, *, masks=None):
         """Data term (weighted mean loss) and its gradient, written to ``grad``.
@@ -207,7 +258,8 @@ class Network:
                 coef_grads[i][...] = A.T @ delta
             else:
                 np.dot(A.T, delta, out=coef_grads[i])
-            delta.sum(axis=0, out=intercept_grads[i])
+            # the column sums, as ones @ delta: a GEMV, faster than sum(axis=0)
+            np.dot(ones(delta.shape[0], delta.dtype), delta, out=intercept_grads[i])
             if i > 0:
                 prev = deltas[i - 1]
                 np.dot(delta, coefs[i].T, out=prev)

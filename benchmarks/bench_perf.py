@@ -21,14 +21,16 @@ and noisy (see ``bench_core.py``, whose helpers this reuses). The rows:
   ``A.T @ delta`` and ``delta @ W.T`` on a batch of the same shape, dtype and
   BLAS threads, timed in the same interleaved loop): the step's GEMM ceiling,
   1.0 when nothing but the products costs time;
-- ``lbfgs``: seconds per L-BFGS iteration on 100k x 100 rows, ``(100,)``;
+- ``lbfgs``: seconds per L-BFGS iteration on 100k x 100 rows, ``(100,)``,
+  and ours with the objective over row chunks against over one chunk;
 - ``predict``: one call of ``predict`` / ``predict_proba`` on 1 row (latency)
   and on 100k rows (throughput), ``(256, 128)``;
 - ``memory``: the peak memory a fit adds on top of its data (X, y), as a
   multiple of ``X.nbytes``, by ``tracemalloc`` and by the peak resident set
   size (``VmHWM`` reset before the fit), for each solver at 10k, 100k and 400k
   rows x 100 float64 features, ``(100,)``, 10 classes; each in a fresh
-  process. The ratio is ours / scikit-learn's (tracemalloc);
+  process; ``lbfgs+group_lasso`` is ours with FISTA (against scikit-learn's
+  lbfgs). The ratio is ours / scikit-learn's (tracemalloc);
 - ``cv``: ``RegMLPClassifierCV`` against ``GridSearchCV(RegMLPClassifier)``
   over the same alphas and folds (``bench_cv.run``: digits, ``(64,)``, adam,
   one BLAS thread), time ratio and the best CV score's gap.
@@ -50,6 +52,7 @@ import warnings
 from contextlib import nullcontext
 from functools import partial
 from itertools import pairwise
+from unittest.mock import patch
 
 import numpy as np
 from sklearn.datasets import load_digits, make_classification
@@ -64,7 +67,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_core
 import bench_cv
 
-from skregnet import RegMLPClassifier
+from skregnet import RegMLPClassifier, _full_batch, _network
 
 SK_ALPHA = bench_core.SK_ALPHA
 DTYPES = (np.float64, np.float32)
@@ -199,7 +202,25 @@ def lbfgs_rows(quick, repeats):
         )
         label = f"{n // 1000}k x 100 (100,) it{max_iter}"
         rows.append([*speed_row("lbfgs s/iter", label, dtype, t, ""), ""])
+        # ours, objective over chunks of CHUNK_ROWS rows / over one chunk
+        t = interleaved(
+            {
+                "sk": partial(one_chunk_seconds_per_iteration, ours, X, y),
+                "ours": partial(seconds_per_iteration, ours, X, y),
+            },
+            repeats,
+        )
+        row = speed_row("lbfgs s/iter", f"{label} chunked/one chunk", dtype, t, "")
+        rows.append([*row, f"chunks of {_network.CHUNK_ROWS} rows"])
     return rows
+
+
+def one_chunk_seconds_per_iteration(make, X, y):
+    """``seconds_per_iteration`` with the full-batch objective over one chunk
+    of all the rows (as before it was chunked)."""
+    init = _full_batch.FullBatchObjective.__init__
+    with patch.object(init, "__defaults__", (X.shape[0],)):
+        return seconds_per_iteration(make, X, y)
 
 
 def call_timer(fn, X, calls):
@@ -251,18 +272,26 @@ def _status_kb(key):
     return None
 
 
+def _memory_estimator(library, solver, n):
+    """The estimator of a memory cell: ``solver`` is ``adam``, ``sgd``,
+    ``lbfgs`` or ``lbfgs+group_lasso`` (FISTA; scikit-learn's plain lbfgs)."""
+    solver, _, penalty = solver.partition("+")
+    common = dict(solver=solver, max_iter=3 if solver == "lbfgs" else 2)
+    common.update(random_state=0, tol=0.0)
+    if library == "sklearn":
+        return MLPClassifier((100,), **common)
+    if penalty:
+        common.update(penalty=penalty, alpha=1e-4)
+    return RegMLPClassifier((100,), **common)
+
+
 def memory_child(library, solver, n):
     """In a fresh process: the peak memory one fit adds to its data (bytes)."""
     warnings.simplefilter("ignore", ConvergenceWarning)
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n, 100))
     y = (X[:, :10] @ rng.standard_normal((10, 10))).argmax(axis=1)
-    common = dict(solver=solver, max_iter=3 if solver == "lbfgs" else 2)
-    common.update(random_state=0, tol=0.0)
-    if library == "sklearn":
-        est = MLPClassifier((100,), **common)
-    else:
-        est = RegMLPClassifier((100,), **common)
+    est = _memory_estimator(library, solver, n)
     try:
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")  # reset the peak resident set size (VmHWM)
@@ -290,7 +319,7 @@ def measure_memory(library, solver, n):
 def memory_rows(quick):
     rows = []
     sizes = (10_000, 100_000) if quick else (10_000, 100_000, 400_000)
-    for solver in ("adam", "sgd", "lbfgs"):
+    for solver in ("adam", "sgd", "lbfgs", "lbfgs+group_lasso"):
         for n in sizes:
             m = {lib: measure_memory(lib, solver, n) for lib in ("skregnet", "sklearn")}
 
@@ -309,7 +338,8 @@ def memory_rows(quick):
                     cell(sk),
                     f"{ours['traced'] / sk['traced']:.2f}",
                     target,
-                    f"X {ours['x_bytes'] / 2**20:.0f} MB",
+                    f"X {ours['x_bytes'] / 2**20:.0f} MB, ours "
+                    f"+{ours['traced'] / 2**20:.0f} MB tm",
                 ]
             )
     return rows

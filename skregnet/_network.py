@@ -247,10 +247,14 @@ class Network:
                 self.output.forward(A)
         return A
 
-    def data_loss(self, params, X, y, sw, chunk_rows=CHUNK_ROWS):
+    def data_loss(self, params, X, y, sw, chunk_rows=CHUNK_ROWS, out=None):
         """The data term (weighted mean loss) at ``params``, no gradient;
         computed ``chunk_rows`` rows at a time (``sw`` sums to one over all
-        the rows, so the chunks' terms add up) in arrays of this call."""
+        the rows, so the chunks' terms add up) in arrays of this call.
+
+        ``out``, an optional ``(n_samples, n_outputs)`` array, receives the
+        network's outputs.
+        """
         units, rows = self.layout.layer_units, max(1, min(X.shape[0], chunk_rows))
         work = [np.empty((rows, u), dtype=params.dtype) for u in units[1:]]
         raw_work = np.empty((rows, units[-1]), dtype=params.dtype)
@@ -258,6 +262,8 @@ class Network:
         for X_chunk, chunk in row_chunks(X, rows):
             m = X_chunk.shape[0]
             acts, raw = [w[:m] for w in work], raw_work[:m]
+            if out is not None:
+                acts[-1] = out[chunk]
             y_pred = self.forward(params, X_chunk, out=acts, raw=raw)[0][-1]
             total += self.loss.value(y[chunk], y_pred, sw[chunk], raw=raw)
         return total

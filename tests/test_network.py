@@ -352,3 +352,12 @@ def test_softmax_of_few_rows_equals_the_general_one(n, seed):
         out, _ref_forward(*network.layout._views(params), X, "relu", "softmax")
     )
     assert_allclose(out.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("loss_case", list(LOSS_CASES))
+def test_data_loss_writes_the_outputs(loss_case, seed):
+    network, params, X, y, sw = _chunk_case(loss_case, False, np.float64, seed)
+    out = np.empty((X.shape[0], y.shape[1]))
+    loss = network.data_loss(params, X, y, sw, chunk_rows=5, out=out)
+    assert_allclose(out, network.predict(params, X), rtol=1e-12)
+    assert loss == pytest.approx(network.data_loss(params, X, y, sw), rel=1e-12)

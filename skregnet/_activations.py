@@ -21,6 +21,33 @@ from scipy.special import expit
 
 LEAKY_RELU_SLOPE = 0.01
 
+_constants = {}
+
+
+def _constant(value, n, dtype):
+    """A read-only vector of ``n`` times ``value`` (cached: the batch loop
+    asks for the same few at every step)."""
+    key = (value, n, np.dtype(dtype))
+    vector = _constants.get(key)
+    if vector is None:
+        if len(_constants) > 64:
+            _constants.clear()
+        vector = np.full(n, value, dtype=dtype)
+        vector.flags.writeable = False
+        _constants[key] = vector
+    return vector
+
+
+def _zeros(n, dtype):
+    return _constant(0, n, dtype)
+
+
+def ones(n, dtype):
+    """A read-only vector of ``n`` ones: ``A @ ones(k)`` sums the rows of
+    ``A`` (a GEMV, several times faster than ``A.sum(axis=1)`` on short rows,
+    and ``ones(n) @ A`` than ``A.sum(axis=0)``)."""
+    return _constant(1, n, dtype)
+
 
 class Activation:
     """Base class of the hidden-layer activations."""
@@ -88,7 +115,10 @@ class ReLU(Activation):
     default_init = "he_normal"
 
     def forward(self, Z):
-        return np.maximum(Z, 0, out=Z)
+        # NumPy's float32 maximum against a scalar is not vectorized: against
+        # a row of zeros it is about 3 times faster (float64's is as fast)
+        zero = _zeros(Z.shape[-1], Z.dtype) if Z.dtype == np.float32 else 0
+        return np.maximum(Z, zero, out=Z)
 
     def backward(self, A, delta):
         # a multiply by the 0/1 mask is several times faster than the boolean
@@ -138,7 +168,7 @@ class Softmax:
         else:
             Z -= Z.max(axis=1, keepdims=True)
         np.exp(Z, out=Z)
-        Z /= Z.sum(axis=1, keepdims=True)
+        Z /= (Z @ ones(Z.shape[1], Z.dtype))[:, None]
         return Z
 
 

@@ -1,6 +1,7 @@
 """The estimator logic shared by ``RegMLPClassifier`` and ``RegMLPRegressor``."""
 
 from abc import ABC, abstractmethod
+from functools import lru_cache
 from itertools import pairwise
 from numbers import Integral, Real
 
@@ -37,6 +38,15 @@ from skregnet._training import (
 from skregnet._utils import RegistryOptions, warn
 
 _positive = Interval(Real, 0, None, closed="neither")
+
+
+@lru_cache(maxsize=32)
+def _network(layer_units, activation, out_activation, loss_name):
+    """A network of this architecture, for prediction: shared by the fitted
+    estimators of that architecture, as it holds no weights and its
+    ``predict_layers`` and ``data_loss`` keep their work arrays per call."""
+    loss = LOSSES[loss_name]
+    return Network(Layout(layer_units), activation, out_activation, loss)
 
 
 class BaseRegMLP(CallbackSupportMixin, BaseEstimator, ABC):
@@ -442,14 +452,27 @@ default=None
     # -- prediction -------------------------------------------------------------
 
     def _forward(self, X):
-        """Network outputs for ``X`` (validated), in X's float dtype."""
-        network, params, X = self._fitted_network(X)
-        return network.predict(params, X)
+        """Network outputs for ``X`` (validated), in X's float dtype.
+
+        From ``coefs_`` and ``intercepts_`` as they are now (nothing of them
+        is cached, so changing them or refitting needs no invalidation),
+        without packing them into a flat buffer.
+        """
+        network, X = self._prediction_input(X)
+        return network.predict_layers(self.coefs_, self.intercepts_, X)
 
     def _fitted_network(self, X):
         """``(network, params, X)``: the fitted network, its parameters in X's
-        float dtype and the validated ``X``."""
-        check_is_fitted(self)
+        float dtype (a new flat buffer) and the validated ``X``."""
+        network, X = self._prediction_input(X)
+        params = network.layout.pack(self.coefs_, self.intercepts_, X.dtype)
+        return network, params, X
+
+    def _prediction_input(self, X):
+        """``(network, X)``: a network of the fitted architecture (holding no
+        weights) and ``X`` validated against the fit."""
+        if "coefs_" not in self.__dict__:
+            check_is_fitted(self)  # raises NotFittedError
         X = validate_data(
             self,
             X,
@@ -457,12 +480,11 @@ default=None
             dtype=(np.float64, np.float32),
             reset=False,
         )
-        layer_units = [X.shape[1], *(b.shape[0] for b in self.intercepts_)]
-        layout = Layout(layer_units)
-        params = layout.pack(self.coefs_, self.intercepts_, X.dtype)
-        loss = LOSSES[self._loss_name()]
-        network = Network(layout, self.activation, self.out_activation_, loss)
-        return network, params, X
+        units = (X.shape[1], *(b.shape[0] for b in self.intercepts_))
+        network = _network(
+            units, self.activation, self.out_activation_, self._loss_name()
+        )
+        return network, X
 
     @property
     def feature_importances_(self):

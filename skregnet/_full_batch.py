@@ -27,6 +27,7 @@ import math
 import numpy as np
 from scipy.optimize import minimize
 
+from skregnet._network import CHUNK_ROWS, row_chunks
 from skregnet._training import callback_message
 from skregnet._utils import diverged_message
 
@@ -36,23 +37,49 @@ MAX_BACKTRACKS = 60
 
 class FullBatchObjective:
     """J's smooth part and its gradient at a flat parameter vector, over the
-    whole data set."""
+    whole data set, ``chunk_rows`` rows at a time.
 
-    def __init__(self, problem, data, params):
+    Each chunk's data term and gradient (with the sample weights normalized
+    over all the rows) are added up, so the objective is the one over all
+    the rows, up to the order of summation, while the network's work arrays
+    hold one chunk: the extra memory is O(chunk_rows x width), whatever the
+    number of rows, and the chunks' products are still large.
+    """
+
+    def __init__(self, problem, data, params, chunk_rows=CHUNK_ROWS):
         self.problem, self.X, self.Y = problem, data.X, data.Y
         self.sw = data.normalized_weights(params.dtype)
         self.alpha = problem.alpha
         self.grad = np.empty_like(params)
         self.n_evals = 0
+        self.chunk_rows = chunk_rows
+        self._chunk_grad = None
 
     def smooth(self, params):
         """(data loss, smooth part of J, its gradient in ``self.grad``)."""
         p, n_coef = self.problem, self.problem.n_coef
         self.n_evals += 1
-        data, _ = p.network.loss_grad(params, self.X, self.Y, self.sw, self.grad)
+        data = self._data_grad(params)
         w = params[:n_coef]
         p.penalty.add_smooth_grad(w, self.alpha, self.grad[:n_coef])
         return data, data + p.penalty.smooth_value(w, self.alpha), self.grad
+
+    def _data_grad(self, params):
+        """The data term, its gradient in ``self.grad``: the sum over chunks."""
+        network, Y, sw, grad = self.problem.network, self.Y, self.sw, self.grad
+        if self.X.shape[0] <= self.chunk_rows:
+            return network.loss_grad(params, self.X, Y, sw, grad)[0]
+        if self._chunk_grad is None:
+            self._chunk_grad = np.empty_like(grad)
+        data = 0.0
+        # chunks are sliced at each call: views of dense X, and no copy of a
+        # sparse X kept beyond its chunk
+        for i, (X_chunk, rows) in enumerate(row_chunks(self.X, self.chunk_rows)):
+            target = grad if i == 0 else self._chunk_grad
+            data += network.loss_grad(params, X_chunk, Y[rows], sw[rows], target)[0]
+            if i > 0:
+                grad += target
+        return data
 
 
 class FullBatchRun:

@@ -204,9 +204,20 @@ class RegMLPClassifier(AccuracyScoreMixin, ClassifierMixin, BaseRegMLP):
         return counts.min() >= 2
 
     def _decode(self, output):
+        # what LabelBinarizer.inverse_transform gives for a fitted binarizer
+        # on dense probabilities, without its checks and namespace look-ups
+        # (more than half of a 1-row predict); anything else goes through it
+        binarizer = self._label_binarizer
+        classes, kind = binarizer.classes_, binarizer.y_type_
+        if not getattr(binarizer, "sparse_input_", False) and len(classes) >= 2:
+            if kind == "multiclass" and output.shape[1] == len(classes):
+                return classes.take(output.argmax(axis=1), mode="clip")
+            if kind == "binary" and output.shape[1] == 1:
+                threshold = (binarizer.pos_label + binarizer.neg_label) / 2.0
+                return classes[(output[:, 0] > threshold).astype(np.intp)]
         if output.shape[1] == 1:
             output = output.ravel()
-        return self._label_binarizer.inverse_transform(output)
+        return binarizer.inverse_transform(output)
 
     def _score_fn(self, y_true, y_pred, sample_weight=None):
         return accuracy_score(y_true, y_pred, sample_weight=sample_weight)

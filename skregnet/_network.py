@@ -17,7 +17,39 @@ from itertools import pairwise
 import numpy as np
 import scipy.sparse as sp
 
-from skregnet._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from skregnet._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, Softmax, ones
+
+#: rows per chunk of the passes over a whole data set (prediction, the data
+#: term, the full-batch objective): their work arrays hold this many rows
+#: whatever the data's size, and their products are still large
+CHUNK_ROWS = 4096
+
+
+def row_chunks(X, rows):
+    """``(X[chunk], chunk)`` for consecutive slices of ``rows`` rows."""
+    n = X.shape[0]
+    if n <= rows:
+        yield X, slice(0, n)
+        return
+    if sp.issparse(X) and X.format != "csr":
+        X = X.tocsr()  # row slices of CSC would each convert
+    for start in range(0, n, rows):
+        chunk = slice(start, min(start + rows, n))
+        yield X[chunk], chunk
+
+
+#: below this many rows, prediction's softmax uses NumPy's row-wise
+#: reductions: ``Softmax.forward``'s column-by-column maximum, faster from a
+#: few hundred rows, costs about 25 us more on one row
+SMALL_SOFTMAX = 64
+
+
+def _softmax_few_rows(Z):
+    """Row-wise softmax of ``Z`` in place, for a few rows."""
+    Z -= Z.max(axis=1, keepdims=True)
+    np.exp(Z, out=Z)
+    Z /= Z.sum(axis=1, keepdims=True)
+    return Z
 
 
 class Layout:
@@ -134,15 +166,16 @@ class Network:
         where the probabilities underflow.
         """
         coefs, intercepts = self.layout._views(params)
+        return self._layers(coefs, intercepts, X, out, masks, dropped, raw)
+
+    def _layers(self, coefs, intercepts, X, out, masks=None, dropped=None, raw=None):
+        """``forward`` on per-layer weights and biases."""
         n_layers = len(coefs)
-        if out is None:
-            acts = [None] * n_layers
-        else:
-            acts = out
+        acts = [None] * n_layers if out is None else out
         inputs = [X]
         for i in range(n_layers):
             A = inputs[i]
-            if sp.issparse(A):
+            if i == 0 and sp.issparse(A):  # only the input can be sparse
                 Z = A @ coefs[i]
                 if acts[i] is None:
                     acts[i] = np.asarray(Z)
@@ -167,14 +200,73 @@ class Network:
         return acts, inputs
 
     def predict(self, params, X):
-        """Output of the network (no dropout, fresh arrays)."""
-        return self.forward(params, X)[0][-1]
+        """Output of the network (no dropout), in a new array."""
+        coefs, intercepts = self.layout._views(params)
+        return self.predict_layers(coefs, intercepts, X)
 
-    def data_loss(self, params, X, y, sw):
-        """The data term (weighted mean loss) at ``params``, no gradient."""
-        raw = np.empty((X.shape[0], self.layout.layer_units[-1]), dtype=params.dtype)
-        y_pred = self.forward(params, X, raw=raw)[0][-1]
-        return self.loss.value(y, y_pred, sw, raw=raw)
+    def predict_layers(self, coefs, intercepts, X, chunk_rows=CHUNK_ROWS):
+        """Output of the network with per-layer weights and biases (cast to
+        X's dtype), computed ``chunk_rows`` rows at a time.
+
+        Only the output is of X's length: the hidden activations take at most
+        ``chunk_rows`` rows whatever the size of ``X``, in arrays of this call
+        (concurrent calls share nothing, and nothing of the network changes).
+        """
+        dtype = X.dtype
+        coefs = [W if W.dtype == dtype else W.astype(dtype) for W in coefs]
+        intercepts = [b if b.dtype == dtype else b.astype(dtype) for b in intercepts]
+        n = X.shape[0]
+        if n <= chunk_rows:  # one chunk: fresh arrays, nothing to slice
+            return self._predict_chunk(coefs, intercepts, X, [None] * len(coefs))
+        out = np.empty((n, coefs[-1].shape[1]), dtype=dtype)
+        work = [np.empty((chunk_rows, W.shape[1]), dtype=dtype) for W in coefs[:-1]]
+        for X_chunk, chunk in row_chunks(X, chunk_rows):
+            m = X_chunk.shape[0]
+            acts = [w[:m] for w in work] if m < chunk_rows else work
+            self._predict_chunk(coefs, intercepts, X_chunk, [*acts, out[chunk]])
+        return out
+
+    def _predict_chunk(self, coefs, intercepts, X, acts):
+        """The network's output on the rows of ``X``, in ``acts[-1]``;
+        ``acts`` are work arrays of the layers' outputs (or ``None``: new)."""
+        A, last = X, len(coefs) - 1
+        for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
+            if acts[i] is None:
+                acts[i] = A @ W  # a sparse input gives an ndarray too
+            elif i == 0 and sp.issparse(A):
+                acts[i][...] = A @ W
+            else:
+                np.dot(A, W, out=acts[i])
+            A = acts[i]
+            A += b
+            if i < last:
+                self.hidden.forward(A)
+            elif A.shape[0] < SMALL_SOFTMAX and isinstance(self.output, Softmax):
+                _softmax_few_rows(A)
+            else:
+                self.output.forward(A)
+        return A
+
+    def data_loss(self, params, X, y, sw, chunk_rows=CHUNK_ROWS, out=None):
+        """The data term (weighted mean loss) at ``params``, no gradient;
+        computed ``chunk_rows`` rows at a time (``sw`` sums to one over all
+        the rows, so the chunks' terms add up) in arrays of this call.
+
+        ``out``, an optional ``(n_samples, n_outputs)`` array, receives the
+        network's outputs.
+        """
+        units, rows = self.layout.layer_units, max(1, min(X.shape[0], chunk_rows))
+        work = [np.empty((rows, u), dtype=params.dtype) for u in units[1:]]
+        raw_work = np.empty((rows, units[-1]), dtype=params.dtype)
+        total = 0.0
+        for X_chunk, chunk in row_chunks(X, rows):
+            m = X_chunk.shape[0]
+            acts, raw = [w[:m] for w in work], raw_work[:m]
+            if out is not None:
+                acts[-1] = out[chunk]
+            y_pred = self.forward(params, X_chunk, out=acts, raw=raw)[0][-1]
+            total += self.loss.value(y[chunk], y_pred, sw[chunk], raw=raw)
+        return total
 
     def loss_grad(self, params, X, y, sw, grad, *, masks=None):
         """Data term (weighted mean loss) and its gradient, written to ``grad``.
@@ -207,7 +299,8 @@ class Network:
                 coef_grads[i][...] = A.T @ delta
             else:
                 np.dot(A.T, delta, out=coef_grads[i])
-            delta.sum(axis=0, out=intercept_grads[i])
+            # the column sums, as ones @ delta: a GEMV, faster than sum(axis=0)
+            np.dot(ones(delta.shape[0], delta.dtype), delta, out=intercept_grads[i])
             if i > 0:
                 prev = deltas[i - 1]
                 np.dot(delta, coefs[i].T, out=prev)

@@ -191,6 +191,10 @@ class AdamOptimizer(Optimizer):
 
     Adam's moments average gradients, not moves, so a prox or a projection
     needs no correction (the base class's no-op hooks).
+
+    The second moment is kept as ``v / (1 - beta_2)`` (``_v_scaled``; ``vs``
+    gives ``v``), which saves a pass over the parameters at every step: the
+    factors ``sqrt(1 - beta_2)`` go into two scalars instead.
     """
 
     name = "Adam"
@@ -217,12 +221,22 @@ class AdamOptimizer(Optimizer):
         self.n_coef = n_coef
         self.t = 0
         self.ms = np.zeros(n_params, dtype=dtype)
-        self.vs = np.zeros(n_params, dtype=dtype)
+        self._v_scaled = np.zeros(n_params, dtype=dtype)
         self._allocate()
 
     def _allocate(self):
         self._step = np.empty_like(self.ms)
         self._work = np.empty_like(self.ms)
+
+    def __setstate__(self, state):
+        if "vs" in state:  # pickled before v was kept scaled
+            state["_v_scaled"] = state.pop("vs") / (1 - state["beta_2"])
+        super().__setstate__(state)
+
+    @property
+    def vs(self):
+        """The second moment ``v`` (a new array)."""
+        return self._v_scaled * (1 - self.beta_2)
 
     @property
     def learning_rate(self):
@@ -235,18 +249,19 @@ class AdamOptimizer(Optimizer):
         b1, b2 = float(self.beta_1), float(self.beta_2)
         lr_init = float(self.learning_rate_init)
         lr_t = lr_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        ms, vs, step, work = self.ms, self.vs, self._step, self._work
+        # with u = v / (1 - b2): u <- b2 u + g**2, and the step
+        # lr_t / (sqrt(v) + eps) = (lr_t / c) / (sqrt(u) + eps / c), c = sqrt(1 - b2)
+        c = math.sqrt(1 - b2)
+        ms, u, step, work = self.ms, self._v_scaled, self._step, self._work
         ms *= b1
         np.multiply(grad, 1 - b1, out=work)
         ms += work
-        vs *= b2
+        u *= b2
         np.square(grad, out=work)
-        work *= 1 - b2
-        vs += work
-        # step = lr_t / (sqrt(v) + eps), the per-coordinate step size
-        np.sqrt(vs, out=step)
-        step += float(self.epsilon)
-        np.divide(lr_t, step, out=step)
+        u += work
+        np.sqrt(u, out=step)
+        step += float(self.epsilon) / c
+        np.divide(lr_t / c, step, out=step)
         if self.weight_decay:
             params[: self.n_coef] *= 1.0 - lr_init * self.weight_decay
         np.multiply(step, ms, out=work)

@@ -127,10 +127,10 @@ class Validation:
     def evaluate(self, network, params):
         """``(score, data loss)`` of the network at ``params`` on this set."""
         data = self.data
-        raw = np.empty((data.n_samples, data.Y.shape[1]), dtype=params.dtype)
-        output = network.forward(params, data.X, raw=raw)[0][-1]
+        # over row chunks: only the outputs take the set's length
+        output = np.empty((data.n_samples, data.Y.shape[1]), dtype=params.dtype)
         sw = data.normalized_weights(params.dtype)
-        loss = network.loss.value(data.Y, output, sw, raw=raw)
+        loss = network.data_loss(params, data.X, data.Y, sw, out=output)
         return float(self.score(output, data.sample_weight)), float(loss)
 
 

@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import softmax
 from sklearn.datasets import (
     load_digits,
+    load_iris,
     load_wine,
     make_classification,
     make_multilabel_classification,
@@ -637,3 +639,75 @@ def test_grid_search_over_penalty_alpha_init_in_a_pipeline():
     assert len(search.cv_results_["params"]) == 8
     assert search.best_score_ > 0.8
     assert search.best_estimator_.score(X, y) > 0.8
+
+
+# -- prediction --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([3, 7]),
+        np.array(["no", "yes"]),
+        np.array([-1, 0, 5]),
+        np.array(["a", "b", "c", "d"]),
+    ],
+    ids=["binary-int", "binary-str", "multiclass-int", "multiclass-str"],
+)
+def test_predict_decodes_as_the_label_binarizer(labels):
+    # predict decodes binary and multiclass outputs without LabelBinarizer's
+    # inverse_transform, and must give exactly what it gives (ties included)
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3))
+    y = labels[np.arange(60) % len(labels)]
+    est = RegMLPClassifier((4,), max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+    output = est._forward(X)
+    ties = np.full_like(output, 0.5 if output.shape[1] == 1 else 0.25)
+    for out in (output, ties):
+        reference = out.ravel() if out.shape[1] == 1 else out
+        expected = est._label_binarizer.inverse_transform(reference)
+        decoded = est._decode(out)
+        assert decoded.dtype == expected.dtype
+        assert_array_equal(decoded, expected)
+    assert_array_equal(est.predict(X), est.classes_[est.predict_proba(X).argmax(1)])
+
+
+def test_predict_follows_changed_weights_and_refits():
+    # nothing of the weights is cached between predictions
+    X, y = load_iris(return_X_y=True)
+    est = RegMLPClassifier((5,), max_iter=20, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+        before = est.predict_proba(X)
+        est.coefs_[-1][:] = 0.0
+        est.intercepts_[-1][:] = [0.0, 5.0, 0.0]
+        assert_array_equal(est.predict(X), np.ones(len(X)))
+        est.coefs_ = [np.zeros_like(c) for c in est.coefs_]
+        assert_allclose(est.predict_proba(X), np.tile(softmax([0, 5, 0]), (150, 1)))
+        est.fit(X, y)
+    assert_allclose(est.predict_proba(X), before)
+    stored = dict(vars(est))
+    est.predict(X)
+    assert vars(est).keys() == stored.keys()  # predict stores nothing
+
+
+def test_concurrent_predictions_share_no_work_arrays():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(20000, 6))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+    est = RegMLPClassifier((16,), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+    parts = [X[i::2] for i in range(2)] * 4  # more rows than a chunk
+    expected = [est.predict_proba(part) for part in parts]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(est.predict_proba, parts))
+    for a, b in zip(got, expected, strict=True):
+        assert_array_equal(a, b)

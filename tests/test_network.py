@@ -286,3 +286,78 @@ def test_layout_linear_model():
     assert layout.n_params == 14
     assert_array_equal(layout.coefs(flat)[0], np.arange(12).reshape(6, 2))
     assert_array_equal(layout.intercepts(flat)[0], [12, 13])
+
+
+# -- passes over a whole data set, a chunk of rows at a time ---------------------
+
+
+def _chunk_case(loss_case, sparse, dtype, seed, n=23):
+    """A network, parameters and ``n`` rows of data, weights and targets."""
+    loss_name, n_out, make_y = LOSS_CASES[loss_case]
+    rng = np.random.RandomState(seed)
+    layout = Layout([N_FEATURES, *HIDDEN, n_out])
+    loss = LOSSES[loss_name]
+    network = Network(layout, "tanh", loss.out_activation, loss)
+    params = rng.normal(scale=0.5, size=layout.n_params).astype(dtype)
+    X = rng.normal(size=(n, N_FEATURES))
+    if sparse:
+        X[rng.uniform(size=X.shape) < 0.5] = 0.0
+        X = sp.csr_matrix(X)
+    X = X.astype(dtype)
+    s = rng.uniform(0.5, 2.0, size=n)
+    return network, params, X, make_y(rng, n, n_out).astype(dtype), (s / s.sum())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sparse", SPARSE, ids=SPARSE_IDS)
+@pytest.mark.parametrize("loss_case", list(LOSS_CASES))
+def test_chunked_passes_equal_one_chunk(loss_case, sparse, dtype, seed):
+    # chunks of 5 rows (the last one of 3) give what one chunk gives, up to
+    # the order of summation (1e-12 relative in float64)
+    network, params, X, y, sw = _chunk_case(loss_case, sparse, dtype, seed)
+    sw = sw.astype(dtype)
+    whole = network.predict_layers(*network.layout._views(params), X, chunk_rows=100)
+    chunked = network.predict_layers(*network.layout._views(params), X, chunk_rows=5)
+    rel = 1e-12 if dtype == np.float64 else 1e-6
+    assert chunked.dtype == dtype
+    assert_allclose(chunked, whole, rtol=rel)
+    assert_allclose(network.predict(params, X), whole, rtol=rel)
+    one = network.data_loss(params, X, y, sw, chunk_rows=100)
+    assert network.data_loss(params, X, y, sw, chunk_rows=5) == pytest.approx(
+        one, rel=rel
+    )
+    expected = network.loss_grad(params, X, y, sw, np.empty_like(params))[0]
+    assert one == pytest.approx(expected, rel=rel)
+
+
+def test_prediction_casts_the_weights_to_the_inputs_dtype(seed):
+    network, params, X, _, _ = _chunk_case("multiclass", False, np.float64, seed)
+    coefs, intercepts = network.layout._views(params)
+    out = network.predict_layers(coefs, intercepts, X.astype(np.float32))
+    assert out.dtype == np.float32
+    assert_allclose(out, network.predict(params, X), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("n", [1, 3, 63, 64, 65])
+def test_softmax_of_few_rows_equals_the_general_one(n, seed):
+    # prediction's softmax below SMALL_SOFTMAX rows is NumPy's row-wise one
+    rng = np.random.RandomState(seed)
+    layout = Layout([N_FEATURES, 4])
+    loss = LOSSES["log_loss"]
+    network = Network(layout, "relu", "softmax", loss)
+    params = rng.normal(scale=3.0, size=layout.n_params)
+    X = rng.normal(size=(n, N_FEATURES))
+    out = network.predict(params, X)
+    assert_allclose(
+        out, _ref_forward(*network.layout._views(params), X, "relu", "softmax")
+    )
+    assert_allclose(out.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("loss_case", list(LOSS_CASES))
+def test_data_loss_writes_the_outputs(loss_case, seed):
+    network, params, X, y, sw = _chunk_case(loss_case, False, np.float64, seed)
+    out = np.empty((X.shape[0], y.shape[1]))
+    loss = network.data_loss(params, X, y, sw, chunk_rows=5, out=out)
+    assert_allclose(out, network.predict(params, X), rtol=1e-12)
+    assert loss == pytest.approx(network.data_loss(params, X, y, sw), rel=1e-12)

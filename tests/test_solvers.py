@@ -751,3 +751,51 @@ def test_float32_stays_float32(solver):
     reference = _initial_params(problem)
     _quiet_fit(solver, problem, reference, _config(max_iter=20))
     assert_allclose(params, reference, rtol=1e-2, atol=1e-3)
+
+
+# -- the full-batch objective over row chunks ------------------------------------
+
+#: loss -> (number of outputs, the targets of the 80 rows of X)
+_CHUNK_TARGETS = {
+    "squared_error": (2, lambda rng: rng.normal(size=(80, 2))),
+    "poisson": (1, lambda rng: rng.poisson(2.0, size=(80, 1)).astype(float)),
+    "binary_log_loss": (1, lambda rng: rng.randint(0, 2, size=(80, 1)).astype(float)),
+    "log_loss": (3, lambda rng: np.eye(3)[rng.randint(0, 3, size=80)]),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
+@pytest.mark.parametrize("loss", list(_CHUNK_TARGETS))
+def test_chunked_objective_equals_one_chunk(loss, sparse, dtype):
+    # 80 rows in chunks of 7 (the last of 3), weighted: the objective and
+    # its gradient are those over one chunk, up to the order of summation
+    from skregnet._full_batch import FullBatchObjective
+
+    n_out, make_y = _CHUNK_TARGETS[loss]
+    rng = np.random.RandomState(1)
+    problem = _problem(loss=loss, n_outputs=n_out, hidden=(5, 4))
+    params = _initial_params(problem, dtype=dtype)
+    params[problem.n_coef :] = rng.normal(scale=0.1, size=params.size - problem.n_coef)
+    Xd = np.where(rng.uniform(size=X.shape) < 0.5, 0.0, X).astype(dtype)
+    data = Dataset(
+        sp.csr_matrix(Xd) if sparse else Xd,
+        make_y(rng).astype(dtype),
+        rng.uniform(0.5, 2.0, size=80),
+    )
+    results = []
+    for chunk_rows in (1000, 7):
+        objective = FullBatchObjective(problem, data, params, chunk_rows=chunk_rows)
+        data_loss, smooth, grad = objective.smooth(params)
+        results.append((data_loss, smooth, grad.copy()))
+    (d1, s1, g1), (d7, s7, g7) = results
+    rel = 1e-12 if dtype == np.float64 else 1e-5
+    assert g7.dtype == dtype
+    assert d7 == pytest.approx(d1, rel=rel)
+    assert s7 == pytest.approx(s1, rel=rel)
+    assert_allclose(g7, g1, rtol=rel, atol=rel * np.abs(g1).max())
+    # and the data term is Network.data_loss's
+    sw = data.normalized_weights(dtype)
+    assert problem.network.data_loss(params, data.X, data.Y, sw) == pytest.approx(
+        d1, rel=rel
+    )

@@ -19,7 +19,6 @@ import scipy.sparse as sp
 
 from skregnet._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, ones
 
-
 #: rows per chunk of the passes over a whole data set (prediction, the data
 #: term, the full-batch objective): their work arrays hold this many rows
 #: whatever the data's size, and their products are still large

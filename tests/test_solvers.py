@@ -676,3 +676,72 @@ def test_float32_stays_float32(solver):
     reference = _initial_params(problem)
     _quiet_fit(solver, problem, reference, _config(max_iter=20))
     assert_allclose(params, reference, rtol=1e-2, atol=1e-3)
+
+
+# -- numpy's BLAS threads around mini-batch fits --------------------------------------
+
+
+def test_numpy_blas_limit_nests_and_restores():
+    from threadpoolctl import threadpool_limits
+
+    from skregnet._blas import numpy_blas_single_threaded, numpy_blas_threads
+
+    with threadpool_limits(2, "blas"):
+        before = numpy_blas_threads()
+        with numpy_blas_single_threaded():
+            assert numpy_blas_threads() == 1
+            with numpy_blas_single_threaded():
+                assert numpy_blas_threads() == 1
+            assert numpy_blas_threads() == 1  # the outer limit still holds
+        assert numpy_blas_threads() == before
+
+
+def test_thread_choice_is_cached_per_problem(monkeypatch):
+    from threadpoolctl import threadpool_limits
+
+    import skregnet._blas as blas
+
+    monkeypatch.setattr(blas, "_choices", {})
+    calls = []
+    with threadpool_limits(2, "blas"):
+        if blas.numpy_blas_threads() < 2:
+            pytest.skip("numpy's BLAS runs on one thread")
+        first = blas.one_thread_is_faster("key", lambda: calls.append(1))
+        n_calls = len(calls)
+        assert n_calls == 7  # a warm-up, then 3 runs at each thread count
+        assert blas.one_thread_is_faster("key", lambda: calls.append(1)) == first
+        assert len(calls) == n_calls
+
+
+@pytest.mark.parametrize("one_thread", [True, False])
+def test_thread_choice_changes_no_result(one_thread, monkeypatch):
+    """Whichever thread count the probe picks, the fit is the same and the
+    threads are as they were afterwards."""
+    from threadpoolctl import threadpool_limits
+
+    import skregnet._stochastic as stochastic
+    from skregnet import RegMLPClassifier
+    from skregnet._blas import numpy_blas_threads
+
+    def fit():
+        model = RegMLPClassifier((32,), solver="adam", max_iter=5, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return model.fit(X, Y[:, 0] > 0)
+
+    with threadpool_limits(2, "blas"):
+        threads = numpy_blas_threads()
+        reference = fit()
+        monkeypatch.setattr(stochastic, "MIN_PROBED_PRODUCTS", 0)
+        seen = []
+
+        def choice(key, probe):
+            probe()
+            seen.append(numpy_blas_threads())
+            return one_thread
+
+        monkeypatch.setattr(stochastic, "one_thread_is_faster", choice)
+        model = fit()
+        assert seen and numpy_blas_threads() == threads
+    for a, b in zip(model.coefs_, reference.coefs_, strict=True):
+        assert_allclose(a, b, rtol=1e-12, atol=1e-14)

@@ -158,17 +158,14 @@ class Softmax:
     """
 
     def forward(self, Z):
-        if Z.shape[1] <= 16:
-            # NumPy's row-wise max over a short axis is slow (about 10 times
-            # this column-by-column maximum for 10 classes); same result
-            row_max = Z[:, 0].copy()
-            for k in range(1, Z.shape[1]):
-                np.maximum(row_max, Z[:, k], out=row_max)
-            Z -= row_max[:, None]
-        else:
-            Z -= Z.max(axis=1, keepdims=True)
+        # the row maxima taken at argmax: NumPy's max over a short axis is
+        # several times slower than its argmax (same values, NaN included)
+        n, k = Z.shape
+        at_max = Z.argmax(axis=1)
+        at_max += np.arange(0, n * k, k)
+        Z -= Z.take(at_max)[:, None]
         np.exp(Z, out=Z)
-        Z /= (Z @ ones(Z.shape[1], Z.dtype))[:, None]
+        Z /= (Z @ ones(k, Z.dtype))[:, None]
         return Z
 
 

@@ -20,7 +20,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
-from skregnet._blas import numpy_blas_single_threaded, one_thread_is_faster
 from skregnet._training import callback_message, normalized
 from skregnet._utils import diverged_message
 
@@ -163,10 +162,6 @@ class ProximalStep:
         self.constraints.project(self.coefs, self.w)
 
 
-#: the multiply-adds of a step's forward products below which the BLAS
-#: threads are left as they are (OpenBLAS runs such products on one thread)
-MIN_PROBED_PRODUCTS = 1_000_000
-
 #: an epoch whose loss (above its floor) grew to this many times the loss of
 #: the fit's starting weights has diverged, even if it is still finite
 DIVERGENCE_FACTOR = 100.0
@@ -203,33 +198,6 @@ class StochasticRun:
         self.first_excess = None
 
     def fit(self):
-        """The epochs, on numpy's BLAS limited to one thread if the step runs
-        faster so (``one_thread_is_faster``; the results are the same)."""
-        if self.one_thread_is_faster():
-            with numpy_blas_single_threaded():
-                self.epochs()
-        else:
-            self.epochs()
-
-    def one_thread_is_faster(self):
-        """Time the gradient on the first rows, at one thread and at the
-        current count; problems too small for threads are not measured."""
-        run, network = self.run, self.run.problem.network
-        data, dtype, units = run.train, run.params.dtype, network.layout.layer_units
-        n = min(self.batches.batch_size, data.n_samples)
-        products = n * sum(a * b for a, b in network.layout.coef_shapes)
-        if products < MIN_PROBED_PRODUCTS:
-            return False
-        X, Y = data.X[:n].astype(dtype, copy=False), data.Y[:n].astype(dtype)
-        sw = normalized(None, n, dtype)
-
-        def probe():
-            network.loss_grad(run.params, X, Y, sw, self.grad)
-
-        key = (tuple(units), n, dtype.str, sp.issparse(X), type(network.hidden))
-        return one_thread_is_faster(key, probe)
-
-    def epochs(self):
         """The epochs, until the stopping rule, ``max_iter`` or divergence."""
         run = self.run
         config, history = run.config, run.history

@@ -121,8 +121,7 @@ def step_gemms(layer_units, batch, dtype):
 
 def gemm_timer(layer_units, batch, dtype, n_samples):
     """Seconds the step's products take over one epoch's batches, at the
-    faster of one BLAS thread and the current count (the ceiling: skregnet
-    chooses its threads per problem, ``_blas.one_thread_is_faster``)."""
+    BLAS's current thread count (as training runs): the step's ceiling."""
     run = step_gemms(layer_units, batch, dtype)
     n_batches = n_samples / batch
     reps = max(5, int(200 / n_batches))
@@ -133,12 +132,7 @@ def gemm_timer(layer_units, batch, dtype, n_samples):
             run()
         return (time.perf_counter() - start) / reps * n_batches
 
-    def timer():
-        with threadpool_limits(1, "blas"):
-            one = epoch()
-        return min(one, epoch())
-
-    return timer
+    return epoch
 
 
 def seconds_one_thread(make, X, y):

@@ -17,7 +17,7 @@ from itertools import pairwise
 import numpy as np
 import scipy.sparse as sp
 
-from skregnet._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, ones
+from skregnet._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 
 #: rows per chunk of the passes over a whole data set (prediction, the data
 #: term, the full-batch objective): their work arrays hold this many rows
@@ -257,8 +257,9 @@ class Network:
                 coef_grads[i][...] = A.T @ delta
             else:
                 np.dot(A.T, delta, out=coef_grads[i])
-            # the column sums, as ones @ delta: a GEMV, faster than sum(axis=0)
-            np.dot(ones(delta.shape[0], delta.dtype), delta, out=intercept_grads[i])
+            # sum, not a GEMV with ones: a GEMV can round identical columns
+            # differently, which breaks the symmetry of identical hidden units
+            delta.sum(axis=0, out=intercept_grads[i])
             if i > 0:
                 prev = deltas[i - 1]
                 np.dot(delta, coefs[i].T, out=prev)

@@ -20,7 +20,9 @@ and noisy (see ``bench_core.py``, whose helpers this reuses). The rows:
   the step's matrix products alone take (forward ``A @ W``, backward
   ``A.T @ delta`` and ``delta @ W.T`` on a batch of the same shape, dtype and
   BLAS threads, timed in the same interleaved loop): the step's GEMM ceiling,
-  1.0 when nothing but the products costs time;
+  1.0 when nothing but the products costs time; ``vs sk blas1``, our epoch
+  against scikit-learn's with every BLAS on one thread (a check on the noise
+  of threads on a busy machine);
 - ``lbfgs``: seconds per L-BFGS iteration on 100k x 100 rows, ``(100,)``,
   and ours with the objective over row chunks against over one chunk;
 - ``predict``: one call of ``predict`` / ``predict_proba`` on 1 row (latency)
@@ -120,18 +122,24 @@ def step_gemms(layer_units, batch, dtype):
 
 
 def gemm_timer(layer_units, batch, dtype, n_samples):
-    """Seconds the step's products take over one epoch's batches."""
+    """Seconds the step's products take over one epoch's batches, at the
+    BLAS's current thread count (as training runs): the step's ceiling."""
     run = step_gemms(layer_units, batch, dtype)
     n_batches = n_samples / batch
     reps = max(5, int(200 / n_batches))
 
-    def timer():
+    def epoch():
         start = time.perf_counter()
         for _ in range(reps):
             run()
         return (time.perf_counter() - start) / reps * n_batches
 
-    return timer
+    return epoch
+
+
+def seconds_one_thread(make, X, y):
+    with threadpool_limits(1, "blas"):
+        return seconds_per_iteration(make, X, y)
 
 
 def train_rows(quick, repeats):
@@ -156,6 +164,7 @@ def train_rows(quick, repeats):
             t = interleaved(
                 {
                     "sk": partial(seconds_per_iteration, sk, X, y),
+                    "sk blas1": partial(seconds_one_thread, sk, X, y),
                     "ours": partial(seconds_per_iteration, ours, X, y),
                     "gemm": gemm_timer(units, batch, dtype, X.shape[0]),
                 },
@@ -168,7 +177,11 @@ def train_rows(quick, repeats):
                 else ("<= 0.45")
             )
             row = speed_row("train s/epoch", label, dtype, t, target)
-            rows.append([*row, f"gemm {t['gemm'] / t['ours']:.0%}"])
+            note = (
+                f"gemm {t['gemm'] / t['ours']:.0%}; vs sk blas1 "
+                f"{t['ours'] / t['sk blas1']:.2f} ({t['sk blas1']:.4g} s)"
+            )
+            rows.append([*row, note])
     return rows
 
 

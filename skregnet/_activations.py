@@ -157,18 +157,24 @@ class Softmax:
     gives the output delta directly (``_losses.py``).
     """
 
+    #: below this many rows NumPy's row-wise max and sum are faster (by
+    #: about 25 us on one row: prediction's latency)
+    few_rows = 64
+
     def forward(self, Z):
-        if Z.shape[1] <= 16:
-            # NumPy's row-wise max over a short axis is slow (about 10 times
-            # this column-by-column maximum for 10 classes); same result
-            row_max = Z[:, 0].copy()
-            for k in range(1, Z.shape[1]):
-                np.maximum(row_max, Z[:, k], out=row_max)
-            Z -= row_max[:, None]
-        else:
+        n, k = Z.shape
+        if n < self.few_rows:
             Z -= Z.max(axis=1, keepdims=True)
+            np.exp(Z, out=Z)
+            Z /= Z.sum(axis=1, keepdims=True)
+            return Z
+        # the row maxima taken at argmax: NumPy's max over a short axis is
+        # several times slower than its argmax (same values, NaN included)
+        at_max = Z.argmax(axis=1)
+        at_max += np.arange(0, n * k, k)
+        Z -= Z.take(at_max)[:, None]
         np.exp(Z, out=Z)
-        Z /= (Z @ ones(Z.shape[1], Z.dtype))[:, None]
+        Z /= (Z @ ones(k, Z.dtype))[:, None]
         return Z
 
 

@@ -17,7 +17,7 @@ from itertools import pairwise
 import numpy as np
 import scipy.sparse as sp
 
-from skregnet._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, Softmax, ones
+from skregnet._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 
 #: rows per chunk of the passes over a whole data set (prediction, the data
 #: term, the full-batch objective): their work arrays hold this many rows
@@ -36,20 +36,6 @@ def row_chunks(X, rows):
     for start in range(0, n, rows):
         chunk = slice(start, min(start + rows, n))
         yield X[chunk], chunk
-
-
-#: below this many rows, prediction's softmax uses NumPy's row-wise
-#: reductions: ``Softmax.forward``'s column-by-column maximum, faster from a
-#: few hundred rows, costs about 25 us more on one row
-SMALL_SOFTMAX = 64
-
-
-def _softmax_few_rows(Z):
-    """Row-wise softmax of ``Z`` in place, for a few rows."""
-    Z -= Z.max(axis=1, keepdims=True)
-    np.exp(Z, out=Z)
-    Z /= Z.sum(axis=1, keepdims=True)
-    return Z
 
 
 class Layout:
@@ -239,12 +225,7 @@ class Network:
                 np.dot(A, W, out=acts[i])
             A = acts[i]
             A += b
-            if i < last:
-                self.hidden.forward(A)
-            elif A.shape[0] < SMALL_SOFTMAX and isinstance(self.output, Softmax):
-                _softmax_few_rows(A)
-            else:
-                self.output.forward(A)
+            (self.hidden if i < last else self.output).forward(A)
         return A
 
     def data_loss(self, params, X, y, sw, chunk_rows=CHUNK_ROWS, out=None):
@@ -299,8 +280,9 @@ class Network:
                 coef_grads[i][...] = A.T @ delta
             else:
                 np.dot(A.T, delta, out=coef_grads[i])
-            # the column sums, as ones @ delta: a GEMV, faster than sum(axis=0)
-            np.dot(ones(delta.shape[0], delta.dtype), delta, out=intercept_grads[i])
+            # sum, not a GEMV with ones: a GEMV can round identical columns
+            # differently, which breaks the symmetry of identical hidden units
+            delta.sum(axis=0, out=intercept_grads[i])
             if i > 0:
                 prev = deltas[i - 1]
                 np.dot(delta, coefs[i].T, out=prev)

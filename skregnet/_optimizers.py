@@ -35,15 +35,19 @@ class Optimizer:
     parameters = ()
     #: names of the work arrays (rebuilt by ``_allocate``)
     _scratch = ()
+    #: whether ``step`` takes ``step_size=False`` (skip the step size when no
+    #: prox needs it); a subclass's ``step(params, grad)`` need not
+    skips_step_size = False
 
     @classmethod
     def from_params(cls, params, n_params, n_coef, dtype):
         """The optimizer for an estimator's ``get_params()``."""
         return cls(n_params, n_coef, dtype, **{k: params[k] for k in cls.parameters})
 
-    def step(self, params, grad):
+    def step(self, params, grad, step_size=True):
         """Update ``params`` in place from ``grad``; return the weights' step
-        size (a scalar or an array like the weights) for the prox."""
+        size (a scalar or an array like the weights) for the prox, or
+        ``None`` if not ``step_size`` (no prox needs it: saves work)."""
         raise NotImplementedError
 
     def before_correction(self, w):
@@ -124,7 +128,7 @@ class SGDOptimizer(Optimizer):
         self._scaled_grad = np.empty(n_params, dtype=dtype)
         self._before = np.empty(self.n_coef, dtype=dtype)
 
-    def step(self, params, grad):
+    def step(self, params, grad, step_size=True):
         # Python floats: a NumPy float64 scalar would compute float32 arrays in
         # float64 (NEP 50 promotion) and cast back, slower for nothing
         lr, momentum = float(self.learning_rate), float(self.momentum)
@@ -192,12 +196,14 @@ class AdamOptimizer(Optimizer):
     Adam's moments average gradients, not moves, so a prox or a projection
     needs no correction (the base class's no-op hooks).
 
-    The second moment is kept as ``v / (1 - beta_2)`` (``_v_scaled``; ``vs``
-    gives ``v``), which saves a pass over the parameters at every step: the
-    factors ``sqrt(1 - beta_2)`` go into two scalars instead.
+    The moments are kept as ``m / (1 - beta_1)`` and ``v / (1 - beta_2)``
+    (``_m_scaled``, ``_v_scaled``; ``ms`` and ``vs`` give ``m`` and ``v``):
+    their updates are then ``b * x + g`` and ``b * x + g**2``, one pass over
+    the parameters fewer each, and the factors go into the step's scalars.
     """
 
     name = "Adam"
+    skips_step_size = True
     parameters = ("learning_rate_init", "beta_1", "beta_2", "epsilon", "weight_decay")
     _scratch = ("_step", "_work")
 
@@ -220,18 +226,26 @@ class AdamOptimizer(Optimizer):
         self.weight_decay = weight_decay
         self.n_coef = n_coef
         self.t = 0
-        self.ms = np.zeros(n_params, dtype=dtype)
+        self._m_scaled = np.zeros(n_params, dtype=dtype)
         self._v_scaled = np.zeros(n_params, dtype=dtype)
         self._allocate()
 
     def _allocate(self):
-        self._step = np.empty_like(self.ms)
-        self._work = np.empty_like(self.ms)
+        self._step = np.empty_like(self._m_scaled)
+        self._work = np.empty_like(self._m_scaled)
 
     def __setstate__(self, state):
-        if "vs" in state:  # pickled before v was kept scaled
+        # pickled before the moments were kept scaled
+        if "ms" in state:
+            state["_m_scaled"] = state.pop("ms") / (1 - state["beta_1"])
+        if "vs" in state:
             state["_v_scaled"] = state.pop("vs") / (1 - state["beta_2"])
         super().__setstate__(state)
+
+    @property
+    def ms(self):
+        """The first moment ``m`` (a new array)."""
+        return self._m_scaled * (1 - self.beta_1)
 
     @property
     def vs(self):
@@ -242,28 +256,38 @@ class AdamOptimizer(Optimizer):
     def learning_rate(self):
         return self.learning_rate_init
 
-    def step(self, params, grad):
+    def step(self, params, grad, step_size=True):
+        """Adam's update; ``step_size=False`` skips the weights' step-size
+        array (returns ``None``) when no prox needs it."""
         self.t += 1
         # Python floats: a NumPy float64 scalar would compute float32 arrays in
         # float64 (NEP 50 promotion) and cast back, slower for nothing
         b1, b2 = float(self.beta_1), float(self.beta_2)
         lr_init = float(self.learning_rate_init)
         lr_t = lr_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        # with u = v / (1 - b2): u <- b2 u + g**2, and the step
-        # lr_t / (sqrt(v) + eps) = (lr_t / c) / (sqrt(u) + eps / c), c = sqrt(1 - b2)
-        c = math.sqrt(1 - b2)
-        ms, u, step, work = self.ms, self._v_scaled, self._step, self._work
-        ms *= b1
-        np.multiply(grad, 1 - b1, out=work)
-        ms += work
+        m, u, work = self._m_scaled, self._v_scaled, self._work
+        # m' = m / (1 - b1), u = v / (1 - b2): m' <- b1 m' + g, u <- b2 u + g**2
+        m *= b1
+        m += grad
         u *= b2
         np.square(grad, out=work)
         u += work
-        np.sqrt(u, out=step)
-        step += float(self.epsilon) / c
-        np.divide(lr_t / c, step, out=step)
         if self.weight_decay:
             params[: self.n_coef] *= 1.0 - lr_init * self.weight_decay
-        np.multiply(step, ms, out=work)
+        # lr_t m / (sqrt(v) + eps) = s m' / (sqrt(u) + eps / c), with
+        # c = sqrt(1 - b2) and s = lr_t (1 - b1) / c
+        c = math.sqrt(1 - b2)
+        np.sqrt(u, out=work)
+        work += float(self.epsilon) / c
+        if not step_size:
+            np.divide(m, work, out=work)
+            work *= lr_t * (1 - b1) / c
+            params -= work
+            return None
+        # the step size lr_t / (sqrt(v) + eps) = (lr_t / c) / (sqrt(u) + eps / c)
+        step = self._step
+        np.divide(lr_t / c, work, out=step)
+        np.multiply(step, m, out=work)
+        work *= 1 - b1
         params -= work
         return step[: self.n_coef]

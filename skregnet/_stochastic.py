@@ -142,11 +142,14 @@ class ProximalStep:
         self.coefs = layout.coefs(params)
         self.has_prox = penalty.has_prox
         self.corrects = self.has_prox or constraints.active
+        # without a prox the optimizer's step size is not needed
+        skip = not self.has_prox and optimizer.skips_step_size
+        self.step_kwargs = {"step_size": False} if skip else {}
 
     def __call__(self, params, grad, alpha_t):
         w = self.w
         self.penalty.add_smooth_grad(w, alpha_t, grad[: w.size])
-        step = self.optimizer.step(params, grad)
+        step = self.optimizer.step(params, grad, **self.step_kwargs)
         if self.corrects:
             self.optimizer.before_correction(w)
             if self.has_prox:

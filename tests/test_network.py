@@ -340,7 +340,7 @@ def test_prediction_casts_the_weights_to_the_inputs_dtype(seed):
 
 @pytest.mark.parametrize("n", [1, 3, 63, 64, 65])
 def test_softmax_of_few_rows_equals_the_general_one(n, seed):
-    # prediction's softmax below SMALL_SOFTMAX rows is NumPy's row-wise one
+    # below Softmax.few_rows rows the softmax takes NumPy's row-wise max and sum
     rng = np.random.RandomState(seed)
     layout = Layout([N_FEATURES, 4])
     loss = LOSSES["log_loss"]

@@ -118,6 +118,42 @@ def test_adam_matches_sklearn(beta_1, beta_2, epsilon, seed):
     assert opt.t == N_STEPS
 
 
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+def test_adam_without_step_size_moves_the_same(weight_decay, seed):
+    """``step_size=False`` (no prox needs it) returns nothing and moves the
+    parameters as the full step does, up to rounding; in float32 too."""
+    for dtype, rtol in ((np.float64, 1e-13), (np.float32, 1e-5)):
+        kwargs = dict(learning_rate_init=0.01, weight_decay=weight_decay)
+        full = AdamOptimizer(N_PARAMS, N_COEF, dtype, **kwargs)
+        fast = AdamOptimizer(N_PARAMS, N_COEF, dtype, **kwargs)
+        params = _params(seed).astype(dtype)
+        params_fast = params.copy()
+        for grad in _grads(seed).astype(dtype):
+            full.step(params, grad.copy())
+            assert fast.step(params_fast, grad.copy(), step_size=False) is None
+            assert params_fast.dtype == dtype
+            assert_allclose(params_fast, params, rtol=rtol, atol=rtol * 1e-2)
+
+
+def test_adam_unpickles_unscaled_moments(seed):
+    """A state pickled when Adam kept ``ms`` and ``vs`` as they are
+    continues the same."""
+    opt = _adam(learning_rate_init=0.05)
+    params = _params(seed)
+    for grad in _grads(seed)[:2]:
+        opt.step(params, grad.copy())
+    state = opt.__getstate__()
+    state["ms"], state["vs"] = opt.ms, opt.vs
+    del state["_m_scaled"], state["_v_scaled"]
+    old = AdamOptimizer.__new__(AdamOptimizer)
+    old.__setstate__(state)
+    params_old = params.copy()
+    for grad in _grads(seed)[2:]:
+        opt.step(params, grad.copy())
+        old.step(params_old, grad.copy())
+    assert_allclose(params_old, params, rtol=1e-13)
+
+
 @pytest.mark.parametrize("momentum, nesterov", MOMENTUM_CASES, ids=MOMENTUM_IDS)
 @pytest.mark.parametrize("schedule", ["constant", "invscaling"])
 def test_sgd_weight_decay(schedule, momentum, nesterov, seed):

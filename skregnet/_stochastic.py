@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
+from skregnet._network import CHUNK_ROWS, row_chunks
 from skregnet._training import callback_message, normalized
 from skregnet._utils import diverged_message, unscaled_hint
 
@@ -298,13 +299,14 @@ class StochasticRun:
         """J of the constant model: zero weights and the output biases at the
         null prediction (the weighted mean of ``Y``, by the link)."""
         if self.null_loss is None:
-            loss, Y, sw = (
-                self.run.problem.network.loss,
-                self.run.train.Y,
-                self.batches.sw_full,
+            loss, Y = self.run.problem.network.loss, self.run.train.Y
+            sw = self.batches.sw_full
+            null = loss.null_prediction(Y, sw)
+            # over row chunks, as every pass over the data: no n-long copies
+            self.null_loss = sum(
+                loss.value(Y[rows], np.tile(null, (Y[rows].shape[0], 1)), sw[rows])
+                for _, rows in row_chunks(Y, CHUNK_ROWS)
             )
-            prediction = np.tile(loss.null_prediction(Y, sw), (Y.shape[0], 1))
-            self.null_loss = loss.value(Y, prediction, sw)
         return self.null_loss
 
     def stalled(self, tol, verbose=False):

@@ -7,6 +7,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils._param_validation import StrOptions
 
+from skregnet._network import CHUNK_ROWS, row_chunks
+
 
 def warn(message, category=UserWarning):
     """``warnings.warn`` pointing at the user's line, not at skregnet's.
@@ -48,10 +50,13 @@ def unscaled_hint(X):
     init and learning rate then make the first layer's pre-activations, and
     each step's change of them, far too large (or too small).
     """
-    if sp.issparse(X):
-        rms = np.sqrt(np.asarray(X.multiply(X).mean(axis=0)).ravel())
-    else:
-        rms = np.sqrt(np.einsum("ij,ij->j", X, X, dtype=np.float64) / X.shape[0])
+    squares = np.zeros(X.shape[1])
+    for chunk, _ in row_chunks(X, CHUNK_ROWS):  # no n-long copy of X
+        if sp.issparse(chunk):
+            squares += np.asarray(chunk.multiply(chunk).sum(axis=0)).ravel()
+        else:
+            squares += np.einsum("ij,ij->j", chunk, chunk, dtype=np.float64)
+    rms = np.sqrt(squares / X.shape[0])
     j = int(np.argmax(rms))
     if 1 / SCALE_FACTOR <= rms[j] <= SCALE_FACTOR:
         return ""

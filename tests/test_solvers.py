@@ -799,3 +799,51 @@ def test_chunked_objective_equals_one_chunk(loss, sparse, dtype):
     assert problem.network.data_loss(params, data.X, data.Y, sw) == pytest.approx(
         d1, rel=rel
     )
+
+
+# -- memory ----------------------------------------------------------------------------
+
+
+def _peak_extra_bytes(fn):
+    """The peak memory ``fn()`` allocates (tracemalloc: NumPy reports its
+    arrays), beyond what was allocated before."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        fn()
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(solver="lbfgs"),
+        dict(solver="lbfgs", penalty="group_lasso"),  # FISTA
+        # ends at max_iter: its warning checks the scale
+        dict(solver="adam", batch_size=1000),
+    ],
+    ids=["lbfgs", "fista", "adam"],
+)
+def test_a_fit_holds_no_array_of_the_data_s_length_times_the_width(params):
+    """Issue 12: the full-batch objective, the data term, the stall check and
+    the unscaled-inputs hint run over row chunks. On 100k x 40 rows and a
+    (64,)-network an n x width array alone would be 1.3 x X; the targets (3
+    classes), the weights and one chunk's work arrays are well under 0.3 x X."""
+    from skregnet import RegMLPClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(100_000, 40) * 50  # unscaled: the hint's pass too
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+    model = RegMLPClassifier((64,), max_iter=2, random_state=0, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        peak = _peak_extra_bytes(lambda: model.fit(X, y))
+    assert model.n_iter_ >= 1
+    assert peak < 0.3 * X.nbytes
+    # prediction: the output (n x 3, 0.075 x X) and one chunk's arrays
+    peak = _peak_extra_bytes(lambda: model.predict_proba(X))
+    assert peak < 0.2 * X.nbytes

@@ -43,6 +43,7 @@ PAGES = {
         2,
     ),
     "user_guide.html": ("the user guide, with typeset formulas", 0),
+    "performance.html": ("the performance page, with its tables", 0),
 }
 
 CHROMIUM_FLAGS = [

@@ -27,9 +27,8 @@ import math
 import numpy as np
 from scipy.optimize import minimize
 
-from skregnet._network import CHUNK_ROWS, row_chunks
 from skregnet._training import callback_message
-from skregnet._utils import diverged_message
+from skregnet._utils import CHUNK_ROWS, diverged_message, row_chunks
 
 #: at most this many halvings of FISTA's step before it gives up on a point
 MAX_BACKTRACKS = 60

@@ -18,24 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from skregnet._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
-
-#: rows per chunk of the passes over a whole data set (prediction, the data
-#: term, the full-batch objective): their work arrays hold this many rows
-#: whatever the data's size, and their products are still large
-CHUNK_ROWS = 4096
-
-
-def row_chunks(X, rows):
-    """``(X[chunk], chunk)`` for consecutive slices of ``rows`` rows."""
-    n = X.shape[0]
-    if n <= rows:
-        yield X, slice(0, n)
-        return
-    if sp.issparse(X) and X.format != "csr":
-        X = X.tocsr()  # row slices of CSC would each convert
-    for start in range(0, n, rows):
-        chunk = slice(start, min(start + rows, n))
-        yield X[chunk], chunk
+from skregnet._utils import CHUNK_ROWS, row_chunks
 
 
 class Layout:

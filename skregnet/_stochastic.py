@@ -20,9 +20,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
-from skregnet._network import CHUNK_ROWS, row_chunks
 from skregnet._training import callback_message, normalized
-from skregnet._utils import diverged_message, unscaled_hint
+from skregnet._utils import CHUNK_ROWS, diverged_message, row_chunks, unscaled_hint
 
 
 def dropout_masks(rng, n, hidden_units, dropout, dtype, out=None):

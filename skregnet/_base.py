@@ -172,8 +172,9 @@ class BaseRegMLP(CallbackSupportMixin, BaseEstimator, ABC):
     # -- what subclasses define ------------------------------------------------
 
     @abstractmethod
-    def _encode_targets(self, y, incremental, first_pass):
-        """Validated ``y`` as a 2-D float array the network is trained on."""
+    def _encode_targets(self, y, incremental, first_pass, dtype=np.float64):
+        """Validated ``y`` as a new float array of ``dtype`` (1-D or 2-D), the
+        targets the network is trained on."""
 
     @abstractmethod
     def _loss_name(self):

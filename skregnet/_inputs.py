@@ -94,7 +94,7 @@ def prepare(est, X, y, sample_weight, incremental):
         X = X.tocsr()
     if sp.issparse(y):
         y = y.toarray()
-    Y = _as_2d(est._encode_targets(y, incremental, first_pass), X.dtype)
+    Y = _as_2d(est._encode_targets(y, incremental, first_pass, X.dtype))
     sample_weight = est._weighted(y, sample_weight, incremental)
     if sample_weight is not None:
         sample_weight = _checked_weights(sample_weight, X)
@@ -111,8 +111,7 @@ def prepare(est, X, y, sample_weight, incremental):
     return Dataset(X, Y, sample_weight), layer_units, rng, y
 
 
-def _as_2d(Y, dtype):
-    Y = Y.astype(dtype)
+def _as_2d(Y):
     return Y.reshape(-1, 1) if Y.ndim == 1 else Y
 
 
@@ -144,7 +143,7 @@ def given_validation(est, X_val, y_val, sample_weight_val):
         X_val = X_val.tocsr()
     y_val = np.asarray(y_val.toarray() if sp.issparse(y_val) else y_val)
     check_consistent_length(X_val, y_val)
-    Y_val = _as_2d(est._encode_targets(y_val, True, False), X_val.dtype)
+    Y_val = _as_2d(est._encode_targets(y_val, True, False, X_val.dtype))
     sw_val = est._weighted(y_val, sample_weight_val, False)
     if sw_val is not None:
         sw_val = _checked_weights(sw_val, X_val)

@@ -166,7 +166,7 @@ class RegMLPClassifier(AccuracyScoreMixin, ClassifierMixin, BaseRegMLP):
         weights = compute_sample_weight(self.class_weight, y)
         return weights if sample_weight is None else weights * sample_weight
 
-    def _encode_targets(self, y, incremental, first_pass):
+    def _encode_targets(self, y, incremental, first_pass, dtype=np.float64):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -187,7 +187,23 @@ class RegMLPClassifier(AccuracyScoreMixin, ClassifierMixin, BaseRegMLP):
                     "`y` has classes not in `self.classes_`. `self.classes_` has "
                     f"{self.classes_}. 'y' has {classes}."
                 )
-        return self._label_binarizer.transform(y)
+        return self._one_hot(y, dtype)
+
+    def _one_hot(self, y, dtype):
+        """``LabelBinarizer.transform(y)``, built in ``dtype`` directly: the
+        binarizer's int64 indicator and its float copy would together take
+        twice the targets' memory (a fifth of X's for 10 classes and 100
+        features)."""
+        binarizer, classes = self._label_binarizer, self.classes_
+        if y.ndim != 1 or binarizer.y_type_ not in ("binary", "multiclass"):
+            return binarizer.transform(y).astype(dtype)
+        if len(classes) == 1:  # as the binarizer: one all-zero column
+            return np.zeros((y.shape[0], 1), dtype=dtype)
+        if len(classes) == 2:
+            return (y == classes[1]).astype(dtype).reshape(-1, 1)
+        Y = np.zeros((y.shape[0], len(classes)), dtype=dtype)
+        Y[np.arange(y.shape[0]), np.searchsorted(classes, y)] = 1
+        return Y
 
     def _loss_name(self):
         binarizer = self._label_binarizer
@@ -426,7 +442,7 @@ class RegMLPRegressor(R2ScoreMixin, RegressorMixin, BaseRegMLP):
         )
         self.loss = loss
 
-    def _encode_targets(self, y, incremental, first_pass):
+    def _encode_targets(self, y, incremental, first_pass, dtype=np.float64):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if y.dtype.kind not in "biuf":
@@ -437,7 +453,7 @@ class RegMLPRegressor(R2ScoreMixin, RegressorMixin, BaseRegMLP):
         if not np.isfinite(y).all():
             raise ValueError("Input y contains NaN or infinity.")
         LOSSES[self.loss].check_targets(y)
-        return y
+        return y.astype(dtype)
 
     def _loss_name(self):
         return self.loss

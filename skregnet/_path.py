@@ -235,7 +235,7 @@ def _alpha_grid(
         X = X.tocsr()
     sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
     sw = sw / sw.sum()
-    Y = np.asarray(est._encode_targets(y, False, True), dtype=np.float64)
+    Y = est._encode_targets(y, False, True)
     if Y.ndim == 1:
         Y = Y.reshape(-1, 1)
     # the null model's prediction and the loss's curvature there, per output
@@ -347,7 +347,7 @@ def _path_point(est, X, y, sample_weight, fit_time, return_weights):
     coefs = est.coefs_
     w = np.concatenate([c.ravel() for c in coefs])
     network, params, Xv = est._fitted_network(X)
-    Y = np.asarray(est._encode_targets(y, True, False), dtype=params.dtype)
+    Y = est._encode_targets(y, True, False, params.dtype)
     Y = Y.reshape(Xv.shape[0], -1)
     sw = _check_sample_weight(sample_weight, Xv, dtype=params.dtype)
     data_loss = network.data_loss(params, Xv, Y, sw / sw.sum())

@@ -162,3 +162,35 @@ def test_the_cv_classifier_forwards_class_weight():
         (4,), alphas=[1e-3, 1e-2], cv=2, class_weight="balanced", max_iter=10
     ).fit(X, y)
     assert model.best_estimator_.class_weight == "balanced"
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "fit_y, y",
+    [
+        ([0, 1, 2, 1], [2, 0, 1, 1, 2]),  # multiclass
+        (["b", "a", "c"], ["c", "a"]),  # strings
+        ([3, 7, 3], [7, 7, 3]),  # binary: one column
+        (["no", "yes"], ["yes", "no", "yes"]),
+        ([5, 5], [5, 5, 5]),  # one class: one all-zero column
+        ([0, 1, 2, 3], [1, 3]),  # a subset of the classes, as partial_fit gets
+        (np.array([[1, 0], [0, 1], [1, 1]]), np.array([[0, 1], [1, 1]])),  # multilabel
+    ],
+)
+def test_targets_are_encoded_as_the_label_binarizer_does(fit_y, y, dtype):
+    # the one-hot targets are built in X's dtype directly, without the
+    # binarizer's int64 copy; they must be exactly what it gives
+    from sklearn.preprocessing import LabelBinarizer
+
+    clf = RegMLPClassifier()
+    clf._encode_targets(np.asarray(fit_y), False, True)
+    Y = clf._encode_targets(np.asarray(y), True, False, dtype)
+    assert Y.dtype == dtype
+    assert_array_equal(Y, LabelBinarizer().fit(fit_y).transform(y))
+
+
+def test_the_target_encoding_copies_the_regression_targets():
+    # the network's targets never share memory with the user's y
+    y = np.arange(4.0)
+    Y = RegMLPRegressor()._encode_targets(y, False, True)
+    assert not np.shares_memory(Y, y)

@@ -17,6 +17,15 @@ path's from its one summary warning per search). Targets (issue 7): time
 ratio <= 0.5 for adam (goal 1/3), every per-alpha gap within 1 pp, best
 score at most 0.5 pp below the grid's.
 
+The work of each search is also counted, free of timing noise: the epochs
+(iterations) of every fit times the rows it trained on, split into the fold
+searches and the refit. An epoch costs the same in both searches (same
+network, same batches), so the work ratio predicts the time ratio; the split
+shows where the path's cost goes: the grid refits one model, while the path's
+refit is the whole path on all the data (``path_`` holds every alpha of it).
+Both searches count the epochs with a second metric (a scorer that returns
+the fitted model's ``n_iter_``), as ``GridSearchCV`` evaluates any metric.
+
 A second block repeats adam with ``max_iter=1000``, where the cold fits too
 run until their stopping rule: at ``max_iter=200`` most of the grid's cold
 fits at the middle alphas stop at the cap, unconverged, while the path's
@@ -67,6 +76,19 @@ def _unconverged_path_points(caught):
     return 0, None
 
 
+def _epochs(estimator, X, y):
+    """A "metric" that returns the epochs (iterations) of the fitted model."""
+    return estimator.n_iter_
+
+
+SCORING = {"accuracy": "accuracy", "epochs": _epochs}
+
+
+def _work(fold_epochs, refit_epochs, train_rows, n_rows):
+    """Row-epochs: (fold searches, refit)."""
+    return float(np.sum(fold_epochs * train_rows[:, None])), refit_epochs * n_rows
+
+
 def run(X, y, solver, alphas, cv, max_iter):
     net = dict(
         hidden_layer_sizes=(64,),
@@ -77,18 +99,34 @@ def run(X, y, solver, alphas, cv, max_iter):
         **SOLVERS[solver],
     )
     grid, grid_s, grid_w = _counted(
-        lambda: GridSearchCV(RegMLPClassifier(**net), {"alpha": alphas}, cv=cv).fit(
-            X, y
-        )
+        lambda: GridSearchCV(
+            RegMLPClassifier(**net),
+            {"alpha": alphas},
+            cv=cv,
+            scoring=SCORING,
+            refit="accuracy",
+        ).fit(X, y)
     )
     path, path_s, path_w = _counted(
-        lambda: RegMLPClassifierCV(alphas=alphas, cv=cv, **net).fit(X, y)
+        lambda: RegMLPClassifierCV(
+            alphas=alphas, cv=cv, scoring=SCORING, refit="accuracy", **net
+        ).fit(X, y)
     )
+    train_rows = np.array([len(train) for train, _ in cv.split(X, y)])
+
+    def fold_epochs(search):
+        res = search.cv_results_
+        return np.array([res[f"split{k}_test_epochs"] for k in range(len(train_rows))])
+
     return {
         "ratio": path_s / grid_s,
         "seconds": (path_s, grid_s),
-        "grid_scores": grid.cv_results_["mean_test_score"],
-        "path_scores": path.cv_results_["mean_test_score"],
+        "grid_scores": grid.cv_results_["mean_test_accuracy"],
+        "path_scores": path.cv_results_["mean_test_accuracy"],
+        "work": (
+            _work(fold_epochs(path), path.path_["n_iter"].sum(), train_rows, len(X)),
+            _work(fold_epochs(grid), grid.best_estimator_.n_iter_, train_rows, len(X)),
+        ),
         "best": (path.best_score_, grid.best_score_),
         "alpha": (path.alpha_, grid.best_params_["alpha"]),
         "epochs": path.path_["n_iter"],
@@ -111,6 +149,14 @@ def report(solver, max_iter, alphas, r):
     print(
         f"  unconverged fits: path {path_bad} of {n_points or '?'} points, grid "
         f"{grid_bad} of {r['n_grid_fits']} fits"
+    )
+    (path_folds, path_refit), (grid_folds, grid_refit) = r["work"]
+    total = (path_folds + path_refit) / (grid_folds + grid_refit)
+    print(
+        f"  work (row-epochs) ratio {total:.2f}; the fold searches alone "
+        f"{path_folds / grid_folds:.2f} (path {path_folds:.3g}, grid "
+        f"{grid_folds:.3g}); refit: the path {path_refit:.3g}, the grid's one "
+        f"model {grid_refit:.3g}"
     )
     print(f"  {'alpha':>9} {'grid':>7} {'path':>7} {'gap pp':>7} {'epochs':>7} conv")
     for k, alpha in enumerate(alphas):

@@ -70,10 +70,10 @@ def _counted(fit):
 def _unconverged_path_points(caught):
     """The number of unconverged points the path's summary warning names."""
     for w in caught:
-        found = re.match(r"(\d+) of (\d+) path points", str(w.message))
+        found = re.match(r"(\d+) of \d+ path points", str(w.message))
         if found:
-            return int(found.group(1)), int(found.group(2))
-    return 0, None
+            return int(found.group(1))
+    return 0
 
 
 def _epochs(estimator, X, y):
@@ -133,12 +133,13 @@ def run(X, y, solver, alphas, cv, max_iter):
         "converged": path.path_["converged"],
         "unconverged": (_unconverged_path_points(path_w), len(grid_w)),
         "n_grid_fits": len(alphas) * cv.get_n_splits() + 1,
+        "n_path_points": len(alphas) * cv.get_n_splits() + len(path.path_["alpha"]),
     }
 
 
 def report(solver, max_iter, alphas, r):
     gaps = 100 * (r["path_scores"] - r["grid_scores"])
-    (path_bad, n_points), grid_bad = r["unconverged"]
+    path_bad, grid_bad = r["unconverged"]
     best_gap = 100 * (r["best"][1] - r["best"][0])
     print(
         f"\n{solver}, max_iter={max_iter}: path {r['seconds'][0]:.1f} s, grid "
@@ -147,7 +148,7 @@ def report(solver, max_iter, alphas, r):
         f"(alpha {r['alpha'][1]:.2g}), {best_gap:+.2f} pp below the grid's"
     )
     print(
-        f"  unconverged fits: path {path_bad} of {n_points or '?'} points, grid "
+        f"  unconverged fits: path {path_bad} of {r['n_path_points']} points, grid "
         f"{grid_bad} of {r['n_grid_fits']} fits"
     )
     (path_folds, path_refit), (grid_folds, grid_refit) = r["work"]

@@ -19,8 +19,10 @@ score at most 0.5 pp below the grid's.
 
 The work of each search is also counted, free of timing noise: the epochs
 (iterations) of every fit times the rows it trained on, split into the fold
-searches and the refit. An epoch costs the same in both searches (same
-network, same batches), so the work ratio predicts the time ratio; the split
+searches and the refit. An sgd / adam epoch costs the same in both searches
+(same network, same batches), so for them the work ratio predicts the time
+ratio; an lbfgs iteration may take several evaluations of the objective, more
+often warm-started, so its time ratio can exceed its work ratio. The split
 shows where the path's cost goes: the grid refits one model, while the path's
 refit is the whole path on all the data (``path_`` holds every alpha of it).
 Both searches count the epochs with a second metric (a scorer that returns
